@@ -1,0 +1,1 @@
+"""BambuPrint IQ: Bambu Lab printers in Home Assistant."""

@@ -1,0 +1,1 @@
+"""Talking to Bambu Lab printers: transport, parsing, state model and commands."""

@@ -1,0 +1,30 @@
+"""Shared test configuration.
+
+The integration package is imported first so that Home Assistant's loader resolves
+``custom_components`` to this repository and not to the test plugin's empty folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import custom_components.bambuprint_iq  # noqa: F401
+
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterator[None]:
+    """Let Home Assistant load integrations from custom_components in every test."""
+    yield
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The reference data folder beside the checkout; tests using it skip when it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip("../shared reference data not present")
+    return SHARED_DIR
