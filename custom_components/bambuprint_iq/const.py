@@ -1,5 +1,33 @@
 """Constants shared by the Home Assistant side of BambuPrint IQ."""
 
+from __future__ import annotations
+
+from enum import StrEnum
 from typing import Final
 
 DOMAIN: Final = "bambuprint_iq"
+
+# Config entry data keys
+CONF_METHOD: Final = "method"
+CONF_SERIAL: Final = "serial"
+CONF_ACCESS_CODE: Final = "access_code"
+CONF_MQTT_PORT: Final = "mqtt_port"
+CONF_CAMERA_PORT: Final = "camera_port"
+CONF_FINGERPRINT: Final = "certificate_fingerprint"
+CONF_SKIP_TLS_VERIFY: Final = "skip_tls_verify"
+CONF_MODEL: Final = "model"
+
+# Options keys
+CONF_FULL_REFRESH_MINUTES: Final = "full_refresh_minutes"
+
+DEFAULT_MQTT_PORT: Final = 8883
+DEFAULT_CAMERA_PORT: Final = 6000
+DEFAULT_FULL_REFRESH_MINUTES: Final = 60
+MIN_FULL_REFRESH_MINUTES: Final = 5  # printers (P1P notably) choke on more frequent full pushes
+
+
+class ConnectionMethod(StrEnum):
+    """How the user connects a printer; decides which features may exist."""
+
+    LOCAL = "local"  # Bambu Connect era LAN: telemetry and camera, no control
+    DEVELOPER = "developer"  # Developer Mode LAN: full control where the firmware allows it

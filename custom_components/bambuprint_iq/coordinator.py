@@ -1,0 +1,294 @@
+"""Push coordinator: one per printer, fed by the MQTT connection, never polled.
+
+transport (bytes) -> parser (merge into an immutable snapshot) -> coordinator -> entities.
+The coordinator only forwards a snapshot when the parser produced a new one; entities then decide
+for themselves whether what they show changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryError,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .const import (
+    CONF_ACCESS_CODE,
+    CONF_FINGERPRINT,
+    CONF_FULL_REFRESH_MINUTES,
+    CONF_METHOD,
+    CONF_MODEL,
+    CONF_MQTT_PORT,
+    CONF_SERIAL,
+    CONF_SKIP_TLS_VERIFY,
+    DEFAULT_FULL_REFRESH_MINUTES,
+    DEFAULT_MQTT_PORT,
+    DOMAIN,
+    ConnectionMethod,
+)
+from .core.printer.capabilities import Capabilities, resolve_capabilities
+from .core.printer.commands import Command, SequenceIdGenerator
+from .core.printer.connection import PrinterConnection
+from .core.printer.errors import (
+    CertificateMismatch,
+    InvalidAccessCode,
+    PrinterConnectionError,
+    SerialMismatch,
+)
+from .core.printer.models import PrinterModel, model_from_serial
+from .core.printer.parser import CommandAck, PrinterStateTracker
+from .core.printer.state import PrinterState
+from .core.printer.tls import InsecureSkipVerify, PinnedCertificate, TlsPolicy
+
+LOGGER = logging.getLogger(__package__)
+FIRST_STATE_TIMEOUT = 30.0
+COMMAND_TIMEOUT = 10.0
+
+
+@dataclass(slots=True)
+class WriteStats:
+    """Counters that make the write-only-on-change rule measurable."""
+
+    messages: int = 0
+    snapshots: int = 0
+    state_writes: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Plain numbers for diagnostics and the benchmark."""
+        return {
+            "messages": self.messages,
+            "snapshots": self.snapshots,
+            "state_writes": self.state_writes,
+        }
+
+
+@dataclass(slots=True)
+class BambuRuntimeData:
+    """What a loaded printer entry owns."""
+
+    coordinator: PrinterCoordinator
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+type BambuConfigEntry = ConfigEntry[BambuRuntimeData]
+
+
+def tls_policy_for(data: dict[str, Any]) -> TlsPolicy:
+    """The pinned certificate from setup, unless the user explicitly opted out."""
+    if data.get(CONF_SKIP_TLS_VERIFY):
+        return InsecureSkipVerify()
+    return PinnedCertificate(fingerprint=data[CONF_FINGERPRINT], serial=data[CONF_SERIAL])
+
+
+class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
+    """Owns the printer connection and the parsed state."""
+
+    config_entry: BambuConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: BambuConfigEntry) -> None:
+        """Build the connection; nothing touches the network until setup."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.data[CONF_SERIAL]}",
+            update_interval=None,
+            always_update=False,
+        )
+        data = dict(entry.data)
+        self.serial: str = data[CONF_SERIAL]
+        self.method = ConnectionMethod(data[CONF_METHOD])
+        self.model: PrinterModel | None = (
+            PrinterModel(data[CONF_MODEL])
+            if data.get(CONF_MODEL)
+            else model_from_serial(self.serial)
+        )
+        self.write_stats = WriteStats()
+        self._sequence_ids = SequenceIdGenerator()
+        self._pending_acks: dict[str, asyncio.Future[CommandAck]] = {}
+        self.tracker = PrinterStateTracker(serial=self.serial, model=self.model)
+        self._first_state = asyncio.Event()
+        self._ready = asyncio.Event()  # first state arrived, or a fatal error ended the wait
+        self._fatal: PrinterConnectionError | None = None
+        self.connection = PrinterConnection(
+            host=data[CONF_HOST],
+            port=int(data.get(CONF_MQTT_PORT, DEFAULT_MQTT_PORT)),
+            serial=self.serial,
+            access_code=data[CONF_ACCESS_CODE],
+            tls_policy=tls_policy_for(data),
+            on_message=self._handle_message,
+            on_availability=self._handle_availability,
+            on_fatal_error=self._handle_fatal_error,
+        )
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this printer offers through the chosen method right now."""
+        state = self.data
+        return resolve_capabilities(
+            self.method.value,
+            model=self.model,
+            signed_commands_required=state.signed_commands_required if state else None,
+            firmware=state.firmware_version if state else None,
+            has_ams=bool(state.ams) if state is not None and state.has_status else None,
+        )
+
+    async def async_send_command(
+        self, build: Callable[[str], Command | tuple[Command, ...]]
+    ) -> None:
+        """Publish what ``build`` makes for a fresh sequence id and wait for the verdict.
+
+        A refusal (e.g. a secured printer rejecting an unsigned command) becomes a translated
+        error right away instead of a silent timeout.
+        """
+        sequence_id = self._sequence_ids.next()
+        built = build(sequence_id)
+        commands_to_send = built if isinstance(built, tuple) else (built,)
+        waiter: asyncio.Future[CommandAck] = self.hass.loop.create_future()
+        self._pending_acks[sequence_id] = waiter
+        try:
+            for command in commands_to_send:
+                await self.connection.async_publish(command, qos=1)
+            async with asyncio.timeout(COMMAND_TIMEOUT):
+                ack = await waiter
+        except PrinterConnectionError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="printer_offline"
+            ) from err
+        except TimeoutError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="command_timeout"
+            ) from err
+        finally:
+            self._pending_acks.pop(sequence_id, None)
+        if ack.success is False:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_rejected",
+                translation_placeholders={"reason": ack.reason or str(ack.err_code or "")},
+            )
+
+    async def _async_setup(self) -> None:
+        """Connect and wait for the first full status, so entities start with real values."""
+        await self.connection.async_start()
+        try:
+            async with asyncio.timeout(FIRST_STATE_TIMEOUT):
+                await self._ready.wait()
+        except TimeoutError as err:
+            await self.connection.async_stop()
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN, translation_key="printer_not_responding"
+            ) from err
+        if self._fatal is not None:
+            await self.connection.async_stop()
+            self._raise_for_fatal(self._fatal)
+        refresh = self.config_entry.options.get(
+            CONF_FULL_REFRESH_MINUTES, DEFAULT_FULL_REFRESH_MINUTES
+        )
+        self.config_entry.async_on_unload(
+            async_track_time_interval(
+                self.hass, self._async_full_refresh, timedelta(minutes=refresh)
+            )
+        )
+
+    def _raise_for_fatal(self, fatal: PrinterConnectionError) -> None:
+        if isinstance(fatal, InvalidAccessCode):
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_access_code"
+            ) from fatal
+        if isinstance(fatal, CertificateMismatch):
+            async_create_certificate_issue(self.hass, self.config_entry, fatal.fingerprint)
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="certificate_changed"
+            if isinstance(fatal, CertificateMismatch | SerialMismatch)
+            else "printer_not_responding",
+        ) from fatal
+
+    async def _async_update_data(self) -> PrinterState:
+        """Only reached on the first refresh; afterwards data arrives by push."""
+        assert self.tracker.state is not None
+        return self.tracker.state
+
+    async def _async_full_refresh(self, _now: Any) -> None:
+        await self.connection.async_request_pushall()
+
+    async def async_shutdown(self) -> None:
+        """Close the printer connection with the entry."""
+        await super().async_shutdown()
+        await self.connection.async_stop()
+
+    @callback
+    def _handle_message(self, payload: bytes) -> None:
+        self.write_stats.messages += 1
+        previous = self.tracker.state
+        result = self.tracker.feed(payload)
+        if result.ack is not None and result.ack.sequence_id in self._pending_acks:
+            waiter = self._pending_acks[result.ack.sequence_id]
+            if not waiter.done():
+                waiter.set_result(result.ack)
+        state = result.state
+        if state is previous:
+            return
+        if not self._first_state.is_set():
+            self._first_state.set()
+            self._ready.set()
+            self.data = state
+            return
+        self.write_stats.snapshots += 1
+        self.async_set_updated_data(state)
+
+    @callback
+    def _handle_availability(self, available: bool) -> None:
+        if not self._first_state.is_set():
+            return
+        if available:
+            self.last_update_success = True
+        else:
+            self.last_update_success = False
+        self.async_update_listeners()
+
+    @callback
+    def _handle_fatal_error(self, error: PrinterConnectionError) -> None:
+        """Errors only the user can fix: a new access code or a changed certificate."""
+        self._fatal = error
+        if not self._first_state.is_set():
+            self._ready.set()
+            return
+        if isinstance(error, InvalidAccessCode):
+            self.config_entry.async_start_reauth(self.hass)
+        elif isinstance(error, CertificateMismatch):
+            async_create_certificate_issue(self.hass, self.config_entry, error.fingerprint)
+        self.last_update_success = False
+        self.async_update_listeners()
+
+
+def async_create_certificate_issue(
+    hass: HomeAssistant, entry: ConfigEntry, new_fingerprint: str
+) -> None:
+    """A changed printer certificate is never accepted silently: the user decides."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"certificate_changed_{entry.entry_id}",
+        is_fixable=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="certificate_changed",
+        translation_placeholders={"title": entry.title},
+        data={"entry_id": entry.entry_id, "fingerprint": new_fingerprint},
+    )
