@@ -48,12 +48,11 @@ from .const import (
     ConnectionMethod,
 )
 from .core.printer.errors import (
-    CannotConnect,
     InvalidAccessCode,
     NotAPrinter,
     PrinterConnectionError,
 )
-from .core.printer.probe import PrinterIdentity, async_identify_printer
+from .core.printer.probe import PrinterIdentity, PrinterSilent, async_identify_printer
 from .core.printer.tls import (
     CertificateInfo,
     InsecureSkipVerify,
@@ -226,10 +225,11 @@ class BambuPrintIQConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         except InvalidAccessCode:
             return None, {CONF_ACCESS_CODE: "invalid_auth"}
-        except CannotConnect:
-            return None, {CONF_HOST: "cannot_connect"}
-        except PrinterConnectionError:
+        except PrinterSilent:
             return None, {"base": "no_response"}
+        except PrinterConnectionError:
+            # Unreachable, or (between probe and login) a different certificate appeared.
+            return None, {CONF_HOST: "cannot_connect"}
         return identity, {}
 
     async def _async_connect_and_finish(self) -> ConfigFlowResult:

@@ -194,6 +194,9 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
             raise ConfigEntryNotReady(
                 translation_domain=DOMAIN, translation_key="printer_not_responding"
             ) from err
+        except BaseException:  # cancelled while Home Assistant shuts down
+            await asyncio.shield(self.connection.async_stop())
+            raise
         if self._fatal is not None:
             await self.connection.async_stop()
             self._raise_for_fatal(self._fatal)

@@ -230,6 +230,36 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ConnectionSensorDescription(BambuEntityDescription, SensorEntityDescription):
+    """A sensor about the link itself (method, capabilities) rather than the printer state."""
+
+    value_fn: Callable[[PrinterCoordinator], StateType]
+    attributes_fn: Callable[[PrinterCoordinator], dict[str, Any] | None] = lambda _: None
+
+
+def _capability_attributes(coordinator: PrinterCoordinator) -> dict[str, Any]:
+    capabilities = coordinator.capabilities
+    return {
+        "method": coordinator.method.value,
+        "available": sorted(str(c) for c in capabilities.available),
+        "missing": {str(c): str(reason) for c, reason in sorted(capabilities.missing.items())},
+    }
+
+
+CONNECTION_SENSORS: tuple[ConnectionSensorDescription, ...] = (
+    ConnectionSensorDescription(
+        key="connection_capabilities",
+        translation_key="connection_capabilities",
+        device_class=SensorDeviceClass.ENUM,
+        options=[summary.value for summary in Summary],
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c: c.capabilities.summary.value,
+        attributes_fn=_capability_attributes,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BambuConfigEntry,
@@ -242,7 +272,11 @@ async def async_setup_entry(
         for description in PRINTER_SENSORS
         if description.exists_fn(coordinator)
     ]
-    entities.append(CapabilitiesSensor(coordinator))
+    entities.extend(
+        ConnectionSensor(coordinator, description)
+        for description in CONNECTION_SENSORS
+        if description.exists_fn(coordinator)
+    )
     async_add_entities(entities)
 
     def _add_unit_entities(ams_id: int) -> None:
@@ -301,36 +335,20 @@ class PrinterSensor(BambuEntity, SensorEntity):
         return (self.native_value, freeze_attributes(self.extra_state_attributes))
 
 
-class CapabilitiesSensor(BambuEntity, SensorEntity):
-    """Says which features this printer offers through the chosen method, and why not others."""
+class ConnectionSensor(BambuEntity, SensorEntity):
+    """Says which features the chosen method offers, and for each missing one, why."""
 
-    _attr_device_class = SensorDeviceClass.ENUM
-    _attr_entity_category = EntityCategory.DIAGNOSTIC
-    _attr_options = [summary.value for summary in Summary]
-
-    def __init__(self, coordinator: PrinterCoordinator) -> None:
-        """A single entity per printer."""
-        super().__init__(
-            coordinator,
-            BambuEntityDescription(
-                key="connection_capabilities", translation_key="connection_capabilities"
-            ),
-        )
+    entity_description: ConnectionSensorDescription
 
     @property
-    def native_value(self) -> str:
-        """A summary level; the attributes carry the details."""
-        return self.coordinator.capabilities.summary.value
+    def native_value(self) -> StateType:
+        """A summary; the attributes carry the details."""
+        return self.entity_description.value_fn(self.coordinator)
 
     @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """Available features and, for each missing one, the reason."""
-        capabilities = self.coordinator.capabilities
-        return {
-            "available": sorted(str(c) for c in capabilities.available),
-            "missing": {str(c): reason for c, reason in sorted(capabilities.missing.items())},
-            "method": self.coordinator.method.value,
-        }
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Available features and the reason for each missing one."""
+        return self.entity_description.attributes_fn(self.coordinator)
 
     def render(self) -> object:
         """Value plus attributes."""

@@ -19,6 +19,10 @@ from .state import PrinterState
 from .tls import TlsPolicy
 
 
+class PrinterSilent(ConnectionTimeout):
+    """The printer accepted the login but sent no version list and status in time."""
+
+
 @dataclass(frozen=True, slots=True)
 class PrinterIdentity:
     """What the printer told us about itself."""
@@ -48,7 +52,7 @@ async def async_identify_printer(
 
     Raises the connection errors of :mod:`.errors` (:class:`~.errors.InvalidAccessCode`,
     :class:`~.errors.CannotConnect`, :class:`~.errors.CertificateMismatch`, ...), and
-    :class:`~.errors.ConnectionTimeout` when the printer accepts the login but stays silent.
+    :class:`PrinterSilent` when the printer accepts the login but stays silent.
     """
     tracker = PrinterStateTracker(serial=serial)
     complete = asyncio.Event()
@@ -68,13 +72,13 @@ async def async_identify_printer(
         on_connection_change=lambda _connected: None,
     )
     try:
+        await client.async_connect(timeout=timeout)
+        await client.async_publish(commands.get_version())
+        await client.async_publish(commands.pushall())
         async with asyncio.timeout(timeout):
-            await client.async_connect(timeout=timeout)
-            await client.async_publish(commands.get_version())
-            await client.async_publish(commands.pushall())
             await complete.wait()
     except TimeoutError as err:
-        raise ConnectionTimeout("the printer sent no version and status in time") from err
+        raise PrinterSilent("the printer sent no version and status in time") from err
     finally:
         await client.async_disconnect()
     state = tracker.state
