@@ -67,6 +67,12 @@ class WriteStats:
     messages: int = 0
     snapshots: int = 0
     state_writes: int = 0
+    written_by_key: dict[str, int] = field(default_factory=dict)
+
+    def count_write(self, key: str) -> None:
+        """One entity wrote its state; kept per description key to find noisy entities."""
+        self.state_writes += 1
+        self.written_by_key[key] = self.written_by_key.get(key, 0) + 1
 
     def as_dict(self) -> dict[str, int]:
         """Plain numbers for diagnostics and the benchmark."""
@@ -249,6 +255,10 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
         if state is previous:
             return
         if not self._first_state.is_set():
+            # Capabilities and optional entities depend on both the status (signing bit) and
+            # the version list (firmware); start only when both are in.
+            if not state.has_status or state.version is None:
+                return
             self._first_state.set()
             self._ready.set()
             self.data = state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -33,7 +34,10 @@ async def async_get_config_entry_diagnostics(
     """Entry settings, parsed state, capabilities and the write counters."""
     coordinator = entry.runtime_data.coordinator
     capabilities = coordinator.capabilities
-    state = dataclasses.asdict(coordinator.data) if coordinator.data is not None else None
+    state = None
+    if coordinator.data is not None:
+        # Round-trip through JSON: tuples become lists, which the redaction walks into.
+        state = json.loads(json.dumps(dataclasses.asdict(coordinator.data), default=str))
     return async_redact_data(
         {
             "entry": {

@@ -125,7 +125,7 @@ class BambuEntity(CoordinatorEntity[PrinterCoordinator]):
         if rendered == self._last_rendered:
             return
         self._last_rendered = rendered
-        self.coordinator.write_stats.state_writes += 1
+        self.coordinator.write_stats.count_write(self._bambu_description.key)
         self.async_write_ha_state()
 
 

@@ -88,6 +88,19 @@ def _has_value(read: Callable[[PrinterState], object]) -> Callable[[PrinterCoord
     return lambda coordinator: read(coordinator.data) is not None
 
 
+def _whole_degrees(
+    read: Callable[[PrinterState], float | None],
+) -> Callable[[PrinterState], int | None]:
+    """Printers report 1/16 °C steps that jitter on every message; their own screens show whole
+    degrees, and so do we. This alone removes most state writes of an idle printer."""
+
+    def _read(state: PrinterState) -> int | None:
+        value = read(state)
+        return None if value is None else round(value)
+
+    return _read
+
+
 def _temperature(
     key: str, read: Callable[[PrinterState], float | None], **kwargs: Any
 ) -> PrinterSensorDescription:
@@ -98,7 +111,7 @@ def _temperature(
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=read,
+        value_fn=_whole_degrees(read),
         **kwargs,
     )
 

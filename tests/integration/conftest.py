@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,9 +26,6 @@ from custom_components.bambuprint_iq.const import (
     CONF_SKIP_TLS_VERIFY,
     DOMAIN,
 )
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_HOST
-from homeassistant.core import HomeAssistant
 from simulator.fleet import PrinterInfo, SimulatedPrinter
 from simulator.sim_thread import SimulatorThread
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.bambuprint_iq import config_flow
@@ -19,10 +23,6 @@ from custom_components.bambuprint_iq.const import (
     CONF_SKIP_TLS_VERIFY,
     DOMAIN,
 )
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.const import CONF_HOST
-from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from simulator.fleet import PrinterInfo, SimulatedPrinter
 from simulator.sim_thread import SimulatorThread
 
