@@ -21,7 +21,14 @@ from .core.printer.filament import AmsUnit
 from .core.printer.models import has_door_sensor
 from .core.printer.state import PrinterState
 from .dynamic_devices import async_track_ams_units
-from .entity import BambuEntity, BambuEntityDescription, ams_device_info, freeze_attributes
+from .entity import (
+    AMS,
+    JOB,
+    BambuEntity,
+    BambuEntityDescription,
+    ams_device_info,
+    freeze_attributes,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -62,12 +69,14 @@ PRINTER_BINARY_SENSORS: tuple[PrinterBinarySensorDescription, ...] = (
     PrinterBinarySensorDescription(
         key="printing",
         translation_key="printing",
+        depends_on=JOB,
         device_class=BinarySensorDeviceClass.RUNNING,
         value_fn=lambda s: s.is_printing,
     ),
     PrinterBinarySensorDescription(
         key="error",
         translation_key="error",
+        depends_on=frozenset({"job", "hms"}),
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=_has_error,
         attributes_fn=_error_attributes,
@@ -75,6 +84,7 @@ PRINTER_BINARY_SENSORS: tuple[PrinterBinarySensorDescription, ...] = (
     PrinterBinarySensorDescription(
         key="door",
         translation_key="door",
+        depends_on=frozenset({"hardware"}),
         device_class=BinarySensorDeviceClass.DOOR,
         value_fn=lambda s: s.door_open,
         exists_fn=_door_exists,
@@ -164,7 +174,9 @@ class AmsHumidityHighBinarySensor(BambuEntity, BinarySensorEntity):
         assert unit is not None
         super().__init__(
             coordinator,
-            BambuEntityDescription(key="humidity_high", translation_key="ams_humidity_high"),
+            BambuEntityDescription(
+                key="humidity_high", translation_key="ams_humidity_high", depends_on=AMS
+            ),
             device_info=ams_device_info(coordinator, unit),
             unique_suffix=f"ams_{ams_id}_humidity_high",
         )

@@ -14,7 +14,7 @@ from .core.printer import commands
 from .core.printer.capabilities import Capability
 from .core.printer.commands import Command
 from .core.printer.enums import GcodeState
-from .entity import BambuEntity, BambuEntityDescription, supported
+from .entity import JOB, BambuEntity, BambuEntityDescription, supported
 
 PARALLEL_UPDATES = 1  # one command at a time per printer
 
@@ -31,6 +31,7 @@ BUTTONS: tuple[PrinterButtonDescription, ...] = (
         key="pause",
         translation_key="pause",
         requires=Capability.CONTROL,
+        depends_on=JOB,
         available_fn=lambda s: s.gcode_state in (GcodeState.PREPARE, GcodeState.RUNNING),
         command_fn=commands.pause,
     ),
@@ -38,6 +39,7 @@ BUTTONS: tuple[PrinterButtonDescription, ...] = (
         key="resume",
         translation_key="resume",
         requires=Capability.CONTROL,
+        depends_on=JOB,
         available_fn=lambda s: s.gcode_state is GcodeState.PAUSE,
         command_fn=commands.resume,
     ),
@@ -45,6 +47,7 @@ BUTTONS: tuple[PrinterButtonDescription, ...] = (
         key="stop",
         translation_key="stop",
         requires=Capability.CONTROL,
+        depends_on=JOB,
         available_fn=lambda s: s.is_printing,
         command_fn=commands.stop,
     ),

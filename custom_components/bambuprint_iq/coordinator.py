@@ -125,6 +125,8 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
             else model_from_serial(self.serial)
         )
         self.write_stats = WriteStats()
+        self.last_changed_fields: frozenset[str] | None = None
+        """Fields changed by the latest update; ``None`` means "anything may have changed"."""
         self._sequence_ids = SequenceIdGenerator()
         self._pending_acks: dict[str, asyncio.Future[CommandAck]] = {}
         self.tracker = PrinterStateTracker(serial=self.serial, model=self.model)
@@ -264,16 +266,15 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
             self.data = state
             return
         self.write_stats.snapshots += 1
+        self.last_changed_fields = result.changed_fields
         self.async_set_updated_data(state)
 
     @callback
     def _handle_availability(self, available: bool) -> None:
         if not self._first_state.is_set():
             return
-        if available:
-            self.last_update_success = True
-        else:
-            self.last_update_success = False
+        self.last_update_success = available
+        self.last_changed_fields = None
         self.async_update_listeners()
 
     @callback
@@ -288,6 +289,7 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
         elif isinstance(error, CertificateMismatch):
             async_create_certificate_issue(self.hass, self.config_entry, error.fingerprint)
         self.last_update_success = False
+        self.last_changed_fields = None
         self.async_update_listeners()
 
 

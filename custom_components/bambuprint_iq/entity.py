@@ -32,6 +32,15 @@ class BambuEntityDescription(EntityDescription):
     exists_fn: Callable[[PrinterCoordinator], bool] = lambda _: True
     available_fn: Callable[[PrinterState], bool] = lambda _: True
     requires: Capability | None = None
+    depends_on: frozenset[str] | None = None
+    """PrinterState fields the entity reads; updates touching none of them skip it entirely."""
+
+
+# Groups of PrinterState fields, for ``depends_on``.
+JOB = frozenset({"job"})
+TEMPERATURES = frozenset({"temperatures"})
+FANS = frozenset({"fans"})
+AMS = frozenset({"ams"})
 
 
 def supported(coordinator: PrinterCoordinator, description: BambuEntityDescription) -> bool:
@@ -121,6 +130,10 @@ class BambuEntity(CoordinatorEntity[PrinterCoordinator]):
 
     @callback
     def _handle_coordinator_update(self) -> None:
+        depends_on = self._bambu_description.depends_on
+        changed = self.coordinator.last_changed_fields
+        if depends_on is not None and changed is not None and depends_on.isdisjoint(changed):
+            return
         rendered = self._render_with_availability()
         if rendered == self._last_rendered:
             return

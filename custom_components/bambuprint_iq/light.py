@@ -20,6 +20,7 @@ CHAMBER_LIGHT = BambuEntityDescription(
     key="chamber_light",
     translation_key="chamber_light",
     requires=Capability.LIGHT,
+    depends_on=frozenset({"lights"}),
     exists_fn=lambda c: c.data.chamber_light is not None,
 )
 

@@ -10,7 +10,7 @@ from .coordinator import BambuConfigEntry, PrinterCoordinator
 from .core.printer import commands
 from .core.printer.capabilities import Capability
 from .core.printer.enums import SpeedLevel
-from .entity import BambuEntity, BambuEntityDescription, supported
+from .entity import JOB, BambuEntity, BambuEntityDescription, supported
 
 PARALLEL_UPDATES = 1
 
@@ -18,6 +18,7 @@ SPEED_PROFILE = BambuEntityDescription(
     key="speed_profile_select",
     translation_key="speed_profile",
     requires=Capability.SPEED,
+    depends_on=JOB,
     available_fn=lambda s: s.is_printing,
 )
 

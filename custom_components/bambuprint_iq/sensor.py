@@ -32,7 +32,14 @@ from .core.printer.models import spec_for
 from .core.printer.stages import IDLE_STAGE_KEY, STAGE_KEYS, UNKNOWN_STAGE_KEY
 from .core.printer.state import PrinterState
 from .dynamic_devices import async_track_ams_units
-from .entity import BambuEntity, BambuEntityDescription, freeze_attributes
+from .entity import (
+    FANS,
+    JOB,
+    TEMPERATURES,
+    BambuEntity,
+    BambuEntityDescription,
+    freeze_attributes,
+)
 from .sensor_ams import AMS_SENSORS, TRAY_SENSORS, AmsSensor, TraySensor
 
 PARALLEL_UPDATES = 0  # push-fed; nothing to poll
@@ -112,6 +119,7 @@ def _temperature(
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=_whole_degrees(read),
+        depends_on=TEMPERATURES,
         **kwargs,
     )
 
@@ -126,6 +134,7 @@ def _fan(
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=read,
         exists_fn=_has_value(read),
+        depends_on=FANS,
         **kwargs,
     )
 
@@ -133,6 +142,7 @@ def _fan(
 PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     PrinterSensorDescription(
         key="print_status",
+        depends_on=JOB,
         translation_key="print_status",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in GcodeState],
@@ -140,6 +150,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="stage",
+        depends_on=JOB,
         translation_key="stage",
         device_class=SensorDeviceClass.ENUM,
         options=[IDLE_STAGE_KEY, UNKNOWN_STAGE_KEY, *STAGE_KEYS.values()],
@@ -147,6 +158,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="progress",
+        depends_on=JOB,
         translation_key="progress",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -154,17 +166,20 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="current_layer",
+        depends_on=JOB,
         translation_key="current_layer",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda s: s.layer,
     ),
     PrinterSensorDescription(
         key="total_layers",
+        depends_on=JOB,
         translation_key="total_layers",
         value_fn=lambda s: s.total_layers,
     ),
     PrinterSensorDescription(
         key="remaining_time",
+        depends_on=JOB,
         translation_key="remaining_time",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
@@ -174,6 +189,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="end_time",
+        depends_on=JOB,
         translation_key="end_time",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_end_time,
@@ -181,6 +197,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="current_file",
+        depends_on=JOB,
         translation_key="current_file",
         value_fn=_current_file,
     ),
@@ -204,6 +221,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="speed_profile",
+        depends_on=JOB,
         translation_key="speed_profile",
         device_class=SensorDeviceClass.ENUM,
         options=[level.name.lower() for level in SpeedLevel],
@@ -211,6 +229,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="hms_errors",
+        depends_on=frozenset({"hms"}),
         translation_key="hms_errors",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda s: len(s.hms),
@@ -218,6 +237,7 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="wifi_signal",
+        depends_on=frozenset({"network"}),
         translation_key="wifi_signal",
         device_class=SensorDeviceClass.SIGNAL_STRENGTH,
         native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
@@ -228,12 +248,14 @@ PRINTER_SENSORS: tuple[PrinterSensorDescription, ...] = (
     ),
     PrinterSensorDescription(
         key="firmware",
+        depends_on=frozenset({"version"}),
         translation_key="firmware",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda s: s.firmware_version,
     ),
     PrinterSensorDescription(
         key="nozzle_diameter",
+        depends_on=frozenset({"hardware"}),
         translation_key="nozzle_diameter",
         native_unit_of_measurement="mm",
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -263,6 +285,7 @@ def _capability_attributes(coordinator: PrinterCoordinator) -> dict[str, Any]:
 CONNECTION_SENSORS: tuple[ConnectionSensorDescription, ...] = (
     ConnectionSensorDescription(
         key="connection_capabilities",
+        depends_on=frozenset({"signed_commands_required", "version", "ams", "has_status"}),
         translation_key="connection_capabilities",
         device_class=SensorDeviceClass.ENUM,
         options=[summary.value for summary in Summary],

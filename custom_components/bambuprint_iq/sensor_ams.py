@@ -18,7 +18,13 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import PrinterCoordinator
 from .core.printer.enums import AmsKind
 from .core.printer.filament import AmsUnit, Tray
-from .entity import BambuEntity, BambuEntityDescription, ams_device_info, freeze_attributes
+from .entity import (
+    AMS,
+    BambuEntity,
+    BambuEntityDescription,
+    ams_device_info,
+    freeze_attributes,
+)
 
 HUMIDITY_LETTERS = ["A", "B", "C", "D", "E"]
 _DRYER_KINDS = {AmsKind.AMS_2_PRO, AmsKind.AMS_HT}
@@ -143,7 +149,7 @@ class _AmsEntity(BambuEntity):
         assert unit is not None
         super().__init__(
             coordinator,
-            BambuEntityDescription(key=description.key),
+            BambuEntityDescription(key=description.key, depends_on=AMS),
             device_info=ams_device_info(coordinator, unit),
             unique_suffix=f"ams_{ams_id}_{suffix}",
         )

@@ -1,0 +1,168 @@
+"""Benchmarks of the hot path, printed as a table (a measurement, not a pass/fail test).
+
+1. parse+merge: the real A1 session (``../shared``) fed to the state tracker, CPU time per message.
+2. whole path: the same messages fed to the integration running in a real Home Assistant core,
+   set up against a simulated A1 over TLS MQTT; CPU time of the event-loop thread per message,
+   including entity change detection and state writes, and the number of state writes.
+
+Without ``../shared`` the session is replaced by one the simulator generates (seeded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+import contextlib
+import json
+import logging
+from pathlib import Path
+import statistics
+import time
+from typing import Any
+
+import custom_components.bambuprint_iq  # noqa: F401  (so HA's loader finds the package)
+from custom_components.bambuprint_iq.const import DOMAIN
+from custom_components.bambuprint_iq.core.printer.parser import PrinterStateTracker
+
+ROOT = Path(__file__).resolve().parents[2]
+SESSION = ROOT.parent / "shared" / "fixtures" / "payloads" / "sessions" / "A1_session.jsonl"
+COMPETITOR_PARSE_US = 170  # published figure for the leading integration's parser
+COMPETITOR_WRITES = 60  # it writes every entity (about 60) on every message
+
+
+def load_session() -> tuple[list[bytes], str]:
+    """The real captured session, or a seeded simulator session of similar shape."""
+    if SESSION.is_file():
+        payloads = [
+            json.dumps(json.loads(line)["payload"]).encode()
+            for line in SESSION.read_text().splitlines()
+            if line.strip()
+        ]
+        return payloads, f"real A1 session ({SESSION.name})"
+    from simulator.fleet import SimulatedPrinter, resolve_setups  # noqa: PLC0415
+    from simulator.printer import PrinterSim  # noqa: PLC0415
+
+    sim = PrinterSim(resolve_setups([SimulatedPrinter(model="A1", seed=1)])[0])
+    payloads = [json.dumps({"print": sim.full_report()["print"]}).encode()]
+    while len(payloads) < 2700:
+        payloads.extend(json.dumps(report).encode() for report in sim.tick())
+    return payloads, "simulated A1 session (../shared not found)"
+
+
+def cpu_per_message(run: Callable[[], None], count: int, repeats: int = 5) -> float:
+    """Best-of-N process CPU time per message, in microseconds."""
+    timings = []
+    for _ in range(repeats):
+        start = time.process_time_ns()
+        run()
+        timings.append((time.process_time_ns() - start) / count / 1000)
+    return min(timings)
+
+
+def bench_parser(payloads: list[bytes]) -> tuple[float, float]:
+    """Mean and median-of-runs µs per message for parse + merge + snapshot."""
+
+    def run() -> None:
+        tracker = PrinterStateTracker(serial="03900000000000")
+        for payload in payloads:
+            tracker.feed(payload)
+
+    best = cpu_per_message(run, len(payloads))
+    runs = [cpu_per_message(run, len(payloads), repeats=1) for _ in range(3)]
+    return best, statistics.median(runs)
+
+
+@contextlib.contextmanager
+def simulated_a1() -> Iterator[Any]:
+    """One simulated A1 with an AMS lite in a background thread."""
+    from simulator.fleet import SimulatedPrinter  # noqa: PLC0415
+    from simulator.sim_thread import SimulatorThread  # noqa: PLC0415
+
+    with SimulatorThread([SimulatedPrinter(model="A1", ams_units=1, seed=3)]) as sim:
+        yield sim
+
+
+async def bench_integration(payloads: list[bytes]) -> dict[str, float]:
+    """Feed the session to the loaded integration inside a real Home Assistant core."""
+    from pytest_homeassistant_custom_component.common import (  # noqa: PLC0415
+        MockConfigEntry,
+        async_test_home_assistant,
+    )
+
+    from homeassistant import loader  # noqa: PLC0415
+    from homeassistant.helpers import entity_registry as er  # noqa: PLC0415
+
+    with simulated_a1() as sim:
+        info = sim.printers[0]
+        async with async_test_home_assistant() as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+            entry = MockConfigEntry(
+                domain=DOMAIN,
+                unique_id=info.serial,
+                title="A1 bench",
+                data={
+                    "host": info.host, "serial": info.serial, "access_code": info.access_code,
+                    "mqtt_port": info.mqtt_port, "camera_port": info.camera_port or 6000,
+                    "skip_tls_verify": False, "certificate_fingerprint": info.fingerprint,
+                    "method": "developer", "model": "A1",
+                },
+            )  # fmt: skip
+            entry.add_to_hass(hass)
+            assert await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done()
+            coordinator = entry.runtime_data.coordinator
+            # Silence the simulator so only the replayed session reaches the entities.
+            await coordinator.connection.async_publish(
+                {"pushing": {"sequence_id": "0", "command": "stop"}}
+            )
+            await asyncio.sleep(1.0)
+            entities = len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
+            stats = coordinator.write_stats
+            messages_before, writes_before = stats.messages, stats.state_writes
+            handle = coordinator._handle_message  # noqa: SLF001 - the transport's entry point
+            start = time.thread_time_ns()
+            for index, payload in enumerate(payloads):
+                handle(payload)
+                if index % 50 == 0:
+                    await asyncio.sleep(0)  # let state-change listeners run, as in real life
+            await hass.async_block_till_done()
+            elapsed = time.thread_time_ns() - start
+            messages = stats.messages - messages_before
+            writes = stats.state_writes - writes_before
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_stop(force=True)
+    return {
+        "whole_us": elapsed / messages / 1000,
+        "writes_per_message": writes / messages,
+        "messages": messages,
+        "entities": entities,
+        "top_writers": sorted(stats.written_by_key.items(), key=lambda kv: -kv[1])[:5],  # type: ignore[dict-item]
+    }
+
+
+def main() -> None:
+    """Run both benchmarks and print the table."""
+    logging.basicConfig(level=logging.WARNING)
+    payloads, source = load_session()
+    parse_best, parse_median = bench_parser(payloads)
+    whole = asyncio.run(bench_integration(payloads))
+    rows = [
+        ("input", source),
+        ("messages", f"{len(payloads)}"),
+        ("parse+merge, CPU µs/message (best of 5)", f"{parse_best:.1f}"),
+        ("parse+merge, CPU µs/message (median of 3)", f"{parse_median:.1f}"),
+        ("whole path incl. entity writes, CPU µs/message", f"{whole['whole_us']:.1f}"),
+        ("entities of the printer", f"{whole['entities']}"),
+        ("noisiest entities (writes)", ", ".join(f"{k} {v}" for k, v in whole["top_writers"])),
+        ("leading integration, parse only (published)", f"~{COMPETITOR_PARSE_US}"),
+        ("leading integration, writes/message (published)", f"~{COMPETITOR_WRITES}"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    print(f"\n{'measure'.ljust(width)} | value\n{'-' * width}-|------")
+    for name, value in rows:
+        print(f"{name.ljust(width)} | {value}")
+    print(f"\nstate writes per message: {whole['writes_per_message']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
