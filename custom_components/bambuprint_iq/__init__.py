@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
@@ -43,6 +43,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
 
 async def _async_reload_on_options(hass: HomeAssistant, entry: BambuConfigEntry) -> None:
     await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: BambuConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete an AMS unit that is no longer attached; never the printer itself."""
+    coordinator = entry.runtime_data.coordinator
+    current = {
+        (DOMAIN, f"{coordinator.serial}_ams_{unit.id}") for unit in coordinator.data.ams
+    } | {(DOMAIN, coordinator.serial)}
+    return not device.identifiers & current
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> bool:

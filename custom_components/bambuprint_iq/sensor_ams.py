@@ -18,6 +18,7 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import PrinterCoordinator
 from .core.printer.enums import AmsKind
 from .core.printer.filament import AmsUnit, Tray
+from .core.printer.state import PrinterState
 from .entity import (
     AMS,
     BambuEntity,
@@ -28,13 +29,14 @@ from .entity import (
 
 HUMIDITY_LETTERS = ["A", "B", "C", "D", "E"]
 _DRYER_KINDS = {AmsKind.AMS_2_PRO, AmsKind.AMS_HT}
+AMS_AND_ACTIVE_TRAY = AMS | {"active_tray"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class AmsSensorDescription(SensorEntityDescription):
     """A value of one AMS unit."""
 
-    value_fn: Callable[[AmsUnit], StateType]
+    value_fn: Callable[[AmsUnit, PrinterState], StateType]
     exists_fn: Callable[[PrinterCoordinator, int], bool] = lambda _c, _i: True
 
 
@@ -61,13 +63,21 @@ def _unit_is_dryer(coordinator: PrinterCoordinator, ams_id: int) -> bool:
     return unit is not None and unit.kind in _DRYER_KINDS
 
 
+def _active_slot(unit: AmsUnit, state: PrinterState) -> int | None:
+    """Slot (1-4) of this unit currently feeding the extruder, if any."""
+    tray = state.active_tray
+    if tray is None or tray.ams_id != unit.id:
+        return None
+    return tray.slot + 1
+
+
 AMS_SENSORS: tuple[AmsSensorDescription, ...] = (
     AmsSensorDescription(
         key="humidity_level",
         translation_key="ams_humidity_level",
         device_class=SensorDeviceClass.ENUM,
         options=HUMIDITY_LETTERS,
-        value_fn=lambda unit: unit.humidity_letter,
+        value_fn=lambda unit, _: unit.humidity_letter,
     ),
     AmsSensorDescription(
         key="humidity",
@@ -75,7 +85,7 @@ AMS_SENSORS: tuple[AmsSensorDescription, ...] = (
         device_class=SensorDeviceClass.HUMIDITY,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda unit: unit.humidity_percent,
+        value_fn=lambda unit, _: unit.humidity_percent,
         exists_fn=_unit_reports(lambda unit: unit.humidity_percent),
     ),
     AmsSensorDescription(
@@ -85,7 +95,7 @@ AMS_SENSORS: tuple[AmsSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda unit: unit.temperature,
+        value_fn=lambda unit, _: unit.temperature,
         exists_fn=_unit_reports(lambda unit: unit.temperature),
     ),
     AmsSensorDescription(
@@ -93,8 +103,13 @@ AMS_SENSORS: tuple[AmsSensorDescription, ...] = (
         translation_key="ams_drying_remaining",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
-        value_fn=lambda unit: unit.drying_remaining_minutes or 0,
+        value_fn=lambda unit, _: unit.drying_remaining_minutes or 0,
         exists_fn=_unit_is_dryer,
+    ),
+    AmsSensorDescription(
+        key="active_slot",
+        translation_key="ams_active_slot",
+        value_fn=_active_slot,
     ),
 )
 
@@ -149,7 +164,7 @@ class _AmsEntity(BambuEntity):
         assert unit is not None
         super().__init__(
             coordinator,
-            BambuEntityDescription(key=description.key, depends_on=AMS),
+            BambuEntityDescription(key=description.key, depends_on=AMS_AND_ACTIVE_TRAY),
             device_info=ams_device_info(coordinator, unit),
             unique_suffix=f"ams_{ams_id}_{suffix}",
         )
@@ -182,7 +197,9 @@ class AmsSensor(_AmsEntity, SensorEntity):
     def native_value(self) -> StateType:
         """Read the unit's value."""
         unit = self.unit
-        return None if unit is None else self.entity_description.value_fn(unit)
+        return (
+            None if unit is None else self.entity_description.value_fn(unit, self.coordinator.data)
+        )
 
     def render(self) -> object:
         """Only the value is published."""

@@ -101,6 +101,8 @@ async def test_print_lifecycle_and_controls(
     assert int(state_of(hass, entry, "total_layers")) > 0
     assert state_of(hass, entry, "printing") == STATE_ON
     assert state_of(hass, entry, "end_time") not in ("unknown", STATE_UNAVAILABLE)
+    tray_now = int(simulator.snapshot(printer.serial)["ams"]["tray_now"])
+    assert state_of(hass, entry, "ams_0_active_slot") == str(tray_now % 4 + 1)
 
     pause = entity_id(hass, entry, "pause")
     await hass.services.async_call("button", "press", {"entity_id": pause}, blocking=True)
@@ -293,3 +295,44 @@ async def test_unload(hass: HomeAssistant, printer: PrinterInfo) -> None:
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
     assert not connection.available
+
+
+async def test_ams_added_later_and_stale_unit_removal(
+    hass: HomeAssistant, simulator: SimulatorThread, printer: PrinterInfo, hass_ws_client
+) -> None:
+    """A second AMS reported after setup gets its device and entities without a reload;
+    only units no longer reported may be deleted by the user."""
+    entry = await setup_printer(hass, printer)
+    registry = dr.async_get(hass)
+    second = {
+        "id": "1", "humidity": "2", "humidity_raw": "65", "temp": "24.5", "info": "1001",
+        "tray": [{"id": str(slot)} for slot in range(4)],
+    }  # fmt: skip
+    await hass.async_add_executor_job(
+        simulator.patch_status, printer.serial, {"ams": {"ams": [second], "ams_exist_bits": "3"}}
+    )
+    await wait_for(
+        hass, lambda: registry.async_get_device({(DOMAIN, f"{printer.serial}_ams_1")}) is not None
+    )
+    await wait_for(hass, lambda: state_of(hass, entry, "ams_1_humidity_level") == "D")
+    assert state_of(hass, entry, "ams_1_humidity_high") == STATE_ON
+    assert state_of(hass, entry, "ams_1_tray_0_type") == "empty"
+
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    device = registry.async_get_device({(DOMAIN, f"{printer.serial}_ams_1")})
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove_config_entry", "config_entry_id": entry.entry_id,
+         "device_id": device.id}
+    )  # fmt: skip
+    response = await client.receive_json()
+    assert not response["success"]  # still reported by the printer
+    stale = registry.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"{printer.serial}_ams_3")}
+    )
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove_config_entry", "config_entry_id": entry.entry_id,
+         "device_id": stale.id}
+    )  # fmt: skip
+    response = await client.receive_json()
+    assert response["success"]
