@@ -1,0 +1,1 @@
+"""The open filament databases: download, parse, cache."""

@@ -1,0 +1,1 @@
+"""HTTP etiquette and document extraction for manufacturer pages and databases."""
