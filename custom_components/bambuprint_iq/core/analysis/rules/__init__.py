@@ -1,0 +1,1 @@
+"""Rule engine: defect playbooks, calibration catalogue and the planner."""
