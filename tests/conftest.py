@@ -11,14 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from homeassistant.core import HomeAssistant
+
 import custom_components.bambuprint_iq  # noqa: F401
 
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterator[None]:
-    """Let Home Assistant load integrations from custom_components in every test."""
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None, hass: HomeAssistant, tmp_path: Path
+) -> Iterator[None]:
+    """Load integrations from custom_components, and give every test its own config folder
+    (the integration writes its databases under ``<config>/bambuprint_iq/``)."""
+    hass.config.config_dir = str(tmp_path)
     yield
 
 

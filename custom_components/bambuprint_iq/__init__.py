@@ -7,8 +7,12 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_ROOM_SENSORS, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
+from .history_options import alert_thresholds
+from .history_recorder import PrinterHistoryRecorder
+from .history_store import async_get_history_store
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -22,7 +26,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Nothing global yet; entries do the work."""
+    """Register the actions once; they find the printer entries they need at call time."""
+    async_setup_services(hass)
     return True
 
 
@@ -30,9 +35,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
     """Connect to the printer, wait for its first status, then create entities."""
     coordinator = PrinterCoordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = BambuRuntimeData(coordinator=coordinator)
+    recorder = PrinterHistoryRecorder(
+        hass,
+        coordinator,
+        await async_get_history_store(hass),
+        room_sensors=entry.options.get(CONF_ROOM_SENSORS, []),
+        thresholds=alert_thresholds(entry.options),
+    )
+    await recorder.async_start()
+    entry.runtime_data = BambuRuntimeData(coordinator=coordinator, recorder=recorder)
 
     async def _async_stop(_event: Event) -> None:
+        await recorder.async_stop()
         await coordinator.connection.async_stop()
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop))
@@ -50,9 +64,9 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Let the user delete an AMS unit that is no longer attached; never the printer itself."""
     coordinator = entry.runtime_data.coordinator
-    current = {
-        (DOMAIN, f"{coordinator.serial}_ams_{unit.id}") for unit in coordinator.data.ams
-    } | {(DOMAIN, coordinator.serial)}
+    current = {(DOMAIN, f"{coordinator.serial}_ams_{unit.id}") for unit in coordinator.data.ams} | {
+        (DOMAIN, coordinator.serial)
+    }
     return not device.identifiers & current
 
 
@@ -60,5 +74,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> bo
     """Drop entities and close the printer connection."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await entry.runtime_data.recorder.async_stop()
         await entry.runtime_data.coordinator.connection.async_stop()
     return unloaded

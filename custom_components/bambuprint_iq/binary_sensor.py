@@ -29,6 +29,7 @@ from .entity import (
     ams_device_info,
     freeze_attributes,
 )
+from .history_entity import ALERT_BINARY_SENSORS, AlertBinarySensor
 
 PARALLEL_UPDATES = 0
 
@@ -105,6 +106,8 @@ async def async_setup_entry(
         if description.exists_fn(coordinator)
     ]
     entities.append(OnlineBinarySensor(coordinator))
+    recorder = entry.runtime_data.recorder
+    entities.extend(AlertBinarySensor(recorder, d) for d in ALERT_BINARY_SENSORS)
     async_add_entities(entities)
     async_track_ams_units(
         entry,

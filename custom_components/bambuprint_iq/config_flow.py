@@ -21,6 +21,8 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -32,14 +34,18 @@ import voluptuous as vol
 
 from .const import (
     CONF_ACCESS_CODE,
+    CONF_BED_DEVIATION,
     CONF_CAMERA_PORT,
     CONF_FINGERPRINT,
     CONF_FULL_REFRESH_MINUTES,
     CONF_METHOD,
     CONF_MODEL,
     CONF_MQTT_PORT,
+    CONF_NOZZLE_DEVIATION,
+    CONF_ROOM_SENSORS,
     CONF_SERIAL,
     CONF_SKIP_TLS_VERIFY,
+    CONF_STALL_MINUTES,
     DEFAULT_CAMERA_PORT,
     DEFAULT_FULL_REFRESH_MINUTES,
     DEFAULT_MQTT_PORT,
@@ -60,6 +66,12 @@ from .core.printer.tls import (
     TlsPolicy,
     async_probe_certificate,
 )
+from .history_options import (
+    DEFAULT_BED_DEVIATION,
+    DEFAULT_NOZZLE_DEVIATION,
+    DEFAULT_STALL_MINUTES,
+)
+from .room_sensors import suggested_room_sensors
 
 ADVANCED = "advanced"
 PROBE_TIMEOUT = 10.0
@@ -338,25 +350,52 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
     """Settings that can change without re-adding the printer."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """How often to ask for a full status push on top of the live deltas."""
+        """Refresh interval, the room sensors recorded with each print, alert thresholds."""
         if user_input is not None:
             return self.async_create_entry(
-                data={CONF_FULL_REFRESH_MINUTES: int(user_input[CONF_FULL_REFRESH_MINUTES])}
+                data={
+                    CONF_FULL_REFRESH_MINUTES: int(user_input[CONF_FULL_REFRESH_MINUTES]),
+                    CONF_ROOM_SENSORS: list(user_input.get(CONF_ROOM_SENSORS, [])),
+                    CONF_NOZZLE_DEVIATION: int(user_input[CONF_NOZZLE_DEVIATION]),
+                    CONF_BED_DEVIATION: int(user_input[CONF_BED_DEVIATION]),
+                    CONF_STALL_MINUTES: int(user_input[CONF_STALL_MINUTES]),
+                }
             )
-        current = self.config_entry.options.get(
-            CONF_FULL_REFRESH_MINUTES, DEFAULT_FULL_REFRESH_MINUTES
-        )
+        options = self.config_entry.options
+        rooms = options.get(CONF_ROOM_SENSORS)
+        if rooms is None:
+            rooms = suggested_room_sensors(self.hass, self.config_entry)
         schema = vol.Schema(
             {
-                vol.Required(CONF_FULL_REFRESH_MINUTES, default=current): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_FULL_REFRESH_MINUTES,
-                        max=1440,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                        unit_of_measurement="min",
+                vol.Required(
+                    CONF_FULL_REFRESH_MINUTES,
+                    default=options.get(CONF_FULL_REFRESH_MINUTES, DEFAULT_FULL_REFRESH_MINUTES),
+                ): _number(MIN_FULL_REFRESH_MINUTES, 1440, "min"),
+                vol.Optional(CONF_ROOM_SENSORS, default=rooms): EntitySelector(
+                    EntitySelectorConfig(
+                        domain="sensor", device_class=["temperature", "humidity"], multiple=True
                     )
-                )
+                ),
+                vol.Required(
+                    CONF_NOZZLE_DEVIATION,
+                    default=options.get(CONF_NOZZLE_DEVIATION, DEFAULT_NOZZLE_DEVIATION),
+                ): _number(5, 50, "°C"),
+                vol.Required(
+                    CONF_BED_DEVIATION,
+                    default=options.get(CONF_BED_DEVIATION, DEFAULT_BED_DEVIATION),
+                ): _number(4, 30, "°C"),
+                vol.Required(
+                    CONF_STALL_MINUTES,
+                    default=options.get(CONF_STALL_MINUTES, DEFAULT_STALL_MINUTES),
+                ): _number(1, 240, "min"),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
+
+
+def _number(low: int, high: int, unit: str) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=low, max=high, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement=unit
+        )
+    )

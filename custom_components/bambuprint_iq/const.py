@@ -19,6 +19,10 @@ CONF_MODEL: Final = "model"
 
 # Options keys
 CONF_FULL_REFRESH_MINUTES: Final = "full_refresh_minutes"
+CONF_ROOM_SENSORS: Final = "room_sensors"
+CONF_NOZZLE_DEVIATION: Final = "nozzle_deviation"
+CONF_BED_DEVIATION: Final = "bed_deviation"
+CONF_STALL_MINUTES: Final = "stall_minutes"
 
 DEFAULT_MQTT_PORT: Final = 8883
 DEFAULT_CAMERA_PORT: Final = 6000

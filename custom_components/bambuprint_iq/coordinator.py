@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST
@@ -55,6 +55,9 @@ from .core.printer.parser import CommandAck, PrinterStateTracker
 from .core.printer.state import PrinterState
 from .core.printer.tls import InsecureSkipVerify, PinnedCertificate, TlsPolicy
 
+if TYPE_CHECKING:
+    from .history_recorder import PrinterHistoryRecorder
+
 LOGGER = logging.getLogger(__package__)
 FIRST_STATE_TIMEOUT = 30.0
 COMMAND_TIMEOUT = 10.0
@@ -88,7 +91,7 @@ class BambuRuntimeData:
     """What a loaded printer entry owns."""
 
     coordinator: PrinterCoordinator
-    extra: dict[str, Any] = field(default_factory=dict)
+    recorder: PrinterHistoryRecorder
 
 
 type BambuConfigEntry = ConfigEntry[BambuRuntimeData]

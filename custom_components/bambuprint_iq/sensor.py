@@ -40,6 +40,7 @@ from .entity import (
     BambuEntityDescription,
     freeze_attributes,
 )
+from .history_entity import HISTORY_SENSORS, HistorySensor
 from .sensor_ams import AMS_SENSORS, TRAY_SENSORS, AmsSensor, TraySensor
 
 PARALLEL_UPDATES = 0  # push-fed; nothing to poll
@@ -313,6 +314,8 @@ async def async_setup_entry(
         for description in CONNECTION_SENSORS
         if description.exists_fn(coordinator)
     )
+    recorder = entry.runtime_data.recorder
+    entities.extend(HistorySensor(recorder, description) for description in HISTORY_SENSORS)
     async_add_entities(entities)
 
     def _add_unit_entities(ams_id: int) -> None:

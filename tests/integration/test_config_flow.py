@@ -343,7 +343,14 @@ async def test_options_flow(hass: HomeAssistant, printer: PrinterInfo) -> None:
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_FULL_REFRESH_MINUTES: 15}
+        result["flow_id"],
+        {CONF_FULL_REFRESH_MINUTES: 15, "room_sensors": [], "stall_minutes": 30},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_FULL_REFRESH_MINUTES: 15}
+    assert entry.options == {
+        CONF_FULL_REFRESH_MINUTES: 15,
+        "room_sensors": [],
+        "nozzle_deviation": 15,
+        "bed_deviation": 5,
+        "stall_minutes": 30,
+    }

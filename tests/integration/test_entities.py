@@ -311,16 +311,21 @@ async def test_ams_added_later_and_stale_unit_removal(
     await hass.async_add_executor_job(
         simulator.patch_status, printer.serial, {"ams": {"ams": [second], "ams_exist_bits": "3"}}
     )
-    await wait_for(
-        hass, lambda: registry.async_get_device({(DOMAIN, f"{printer.serial}_ams_1")}) is not None
-    )
+
+    def ams_device(ams_id: int) -> dr.DeviceEntry | None:
+        wanted = (DOMAIN, f"{printer.serial}_ams_{ams_id}")
+        devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
+        return next((d for d in devices if wanted in d.identifiers), None)
+
+    await wait_for(hass, lambda: ams_device(1) is not None)
     await wait_for(hass, lambda: state_of(hass, entry, "ams_1_humidity_level") == "D")
     assert state_of(hass, entry, "ams_1_humidity_high") == STATE_ON
     assert state_of(hass, entry, "ams_1_tray_0_type") == "empty"
 
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    device = registry.async_get_device({(DOMAIN, f"{printer.serial}_ams_1")})
+    device = ams_device(1)
+    assert device is not None
     await client.send_json_auto_id(
         {"type": "config/device_registry/remove_config_entry", "config_entry_id": entry.entry_id,
          "device_id": device.id}

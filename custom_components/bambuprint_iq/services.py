@@ -1,0 +1,170 @@
+"""Actions (services) with responses, registered once in ``async_setup``.
+
+Every action validates its input with voluptuous; a bad or unknown target is a translated
+``ServiceValidationError``, a failure while doing the work a translated ``HomeAssistantError``.
+"""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .const import DOMAIN
+from .coordinator import BambuConfigEntry
+from .core.history import ExportFormat, HistoryError, Outcome, RecordNotFoundError
+from .history_store import async_get_history_store, storage_dir
+
+ATTR_DEVICE_ID = "device_id"
+ATTR_RECORD_ID = "record_id"
+ATTR_OUTCOME = "outcome"
+ATTR_RATING = "rating"
+ATTR_DEFECT_TAGS = "defect_tags"
+ATTR_FORMAT = "format"
+
+SERVICE_GET_INSIGHTS = "get_insights"
+SERVICE_RECORD_OUTCOME = "record_outcome"
+SERVICE_EXPORT_HISTORY = "export_history"
+
+GET_INSIGHTS_SCHEMA = vol.Schema({vol.Optional(ATTR_DEVICE_ID): cv.string})
+RECORD_OUTCOME_SCHEMA = vol.All(
+    vol.Schema(
+        {
+            vol.Optional(ATTR_DEVICE_ID): cv.string,
+            vol.Optional(ATTR_RECORD_ID): cv.string,
+            vol.Optional(ATTR_OUTCOME): vol.In([o.value for o in Outcome if o.is_decided]),
+            vol.Optional(ATTR_RATING): vol.All(vol.Coerce(int), vol.Range(min=1, max=5)),
+            vol.Optional(ATTR_DEFECT_TAGS): vol.All(
+                cv.ensure_list, [vol.All(cv.string, vol.Length(min=1, max=40))]
+            ),
+        }
+    ),
+    cv.has_at_least_one_key(ATTR_OUTCOME, ATTR_RATING, ATTR_DEFECT_TAGS),
+)
+EXPORT_HISTORY_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_FORMAT, default="csv"): vol.In([f.value for f in ExportFormat]),
+    }
+)
+
+
+def _printer_entry(hass: HomeAssistant, device_id: str) -> BambuConfigEntry:
+    """The loaded printer entry behind a device (printer or one of its AMS units)."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="device_not_found",
+            translation_placeholders={"device_id": device_id},
+        )
+    for entry_id in device.config_entries:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is not None and entry.domain == DOMAIN:
+            if entry.state is ConfigEntryState.LOADED:
+                return entry
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="printer_not_loaded",
+                translation_placeholders={"name": entry.title},
+            )
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="device_not_found",
+        translation_placeholders={"device_id": device_id},
+    )
+
+
+def _printer_id(hass: HomeAssistant, call: ServiceCall) -> str | None:
+    device_id = call.data.get(ATTR_DEVICE_ID)
+    if device_id is None:
+        return None
+    return _printer_entry(hass, device_id).runtime_data.coordinator.serial
+
+
+async def _async_get_insights(call: ServiceCall) -> ServiceResponse:
+    """Success rates with sample sizes and intervals, claims only where the data supports them."""
+    hass = call.hass
+    printer_id = _printer_id(hass, call)
+    store = await async_get_history_store(hass)
+    report = await store.insights(printer_id=printer_id)
+    return {"printer": printer_id, **report.as_dict()}
+
+
+async def _async_record_outcome(call: ServiceCall) -> ServiceResponse:
+    """Correct the outcome of a print, rate it, tag its defects (default: the printer's last)."""
+    hass = call.hass
+    store = await async_get_history_store(hass)
+    record_id = call.data.get(ATTR_RECORD_ID)
+    if record_id is None:
+        printer_id = _printer_id(hass, call)
+        if printer_id is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="record_or_device_required"
+            )
+        latest = await store.list_records(printer_id=printer_id, limit=1)
+        if not latest:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="no_prints_recorded"
+            )
+        record_id = latest[0].record_id
+    try:
+        if ATTR_OUTCOME in call.data:
+            await store.set_user_outcome(record_id, Outcome(call.data[ATTR_OUTCOME]))
+        if ATTR_RATING in call.data:
+            await store.set_rating(record_id, call.data[ATTR_RATING])
+        if ATTR_DEFECT_TAGS in call.data:
+            await store.set_defect_tags(record_id, call.data[ATTR_DEFECT_TAGS])
+        record = await store.get(record_id)
+    except RecordNotFoundError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="record_not_found",
+            translation_placeholders={"record_id": record_id},
+        ) from err
+    return {"record": record.as_dict()}
+
+
+async def _async_export_history(call: ServiceCall) -> ServiceResponse:
+    """Write the history to a file under the integration's folder and say where."""
+    hass = call.hass
+    printer_id = _printer_id(hass, call)
+    store = await async_get_history_store(hass)
+    try:
+        path = await store.export_to_file(
+            storage_dir(hass) / "exports",
+            ExportFormat(call.data[ATTR_FORMAT]),
+            dt_util.utcnow(),
+            printer_id=printer_id,
+        )
+    except (HistoryError, OSError) as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="export_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    count = await store.count(printer_id)
+    return {"path": str(path), "records": count, "format": call.data[ATTR_FORMAT]}
+
+
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, not per entry)."""
+    for name, handler, schema, response in (
+        (SERVICE_GET_INSIGHTS, _async_get_insights, GET_INSIGHTS_SCHEMA, SupportsResponse.ONLY),
+        (
+            SERVICE_RECORD_OUTCOME,
+            _async_record_outcome,
+            RECORD_OUTCOME_SCHEMA,
+            SupportsResponse.OPTIONAL,
+        ),
+        (
+            SERVICE_EXPORT_HISTORY,
+            _async_export_history,
+            EXPORT_HISTORY_SCHEMA,
+            SupportsResponse.OPTIONAL,
+        ),
+    ):
+        hass.services.async_register(DOMAIN, name, handler, schema, supports_response=response)
