@@ -7,11 +7,12 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_ROOM_SENSORS, DOMAIN
+from .const import CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
+from .drying import DryingTracker
 from .history_options import alert_thresholds
 from .history_recorder import PrinterHistoryRecorder
-from .history_store import async_get_history_store
+from .history_store import async_get_history_store, storage_dir
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -41,6 +42,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
         await async_get_history_store(hass),
         room_sensors=entry.options.get(CONF_ROOM_SENSORS, []),
         thresholds=alert_thresholds(entry.options),
+        drying=DryingTracker(storage_dir(hass) / "drying" / f"{entry.data[CONF_SERIAL]}.json"),
     )
     await recorder.async_start()
     entry.runtime_data = BambuRuntimeData(coordinator=coordinator, recorder=recorder)

@@ -25,9 +25,9 @@ from homeassistant.const import PERCENTAGE, UnitOfMass
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.typing import StateType
 
-from .core.history import Outcome
+from .core.history import DryingUrgency, Outcome
 from .core.history.alerts import AlertKind
-from .entity import printer_device_info
+from .entity import ams_device_info, printer_device_info
 from .history_recorder import HistorySummary, PrinterHistoryRecorder
 
 
@@ -174,3 +174,33 @@ class AlertBinarySensor(_HistoryEntity, BinarySensorEntity):
         if not active:
             return None
         return {"alerts": [{"subject": a.subject, "message": a.message} for a in active]}
+
+
+class DryingAdviceSensor(_HistoryEntity, SensorEntity):
+    """Per AMS unit: the most urgent drying advice among its loaded spools."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = [urgency.value for urgency in DryingUrgency]
+    _attr_translation_key = "drying_advice"
+
+    def __init__(self, recorder: PrinterHistoryRecorder, ams_id: int) -> None:
+        """Bound to one AMS unit."""
+        super().__init__(recorder, f"ams_{ams_id}_drying_advice")
+        coordinator = recorder.coordinator
+        unit = coordinator.data.ams_unit(ams_id)
+        assert unit is not None
+        self._attr_device_info = ams_device_info(coordinator, unit)
+        self._ams_id = ams_id
+
+    @property
+    def native_value(self) -> str | None:
+        """due, soon, none or unknown (no drying data for the material)."""
+        drying = self.recorder.drying
+        return None if drying is None else drying.unit_urgency(self._ams_id)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Advice per loaded slot: humid hours, budget, drying temperature and time, reason."""
+        drying = self.recorder.drying
+        advice = drying.advice.get(self._ams_id) if drying is not None else None
+        return {"trays": [a.as_dict() for a in advice]} if advice else None

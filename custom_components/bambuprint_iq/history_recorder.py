@@ -35,6 +35,7 @@ from .core.history import (
 )
 from .core.history.alerts import Alert, AlertKind, AlertThresholds, PrinterAlertMonitor
 from .core.history.insights.intervals import wilson_interval
+from .drying import DryingTracker
 from .history_observation import observation_from_state
 
 _LOGGER = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class PrinterHistoryRecorder:
         store: AsyncHistoryStore,
         room_sensors: Sequence[str] = (),
         thresholds: AlertThresholds | None = None,
+        drying: DryingTracker | None = None,
     ) -> None:
         """Nothing runs until :meth:`async_start`."""
         self.hass = hass
@@ -110,6 +112,7 @@ class PrinterHistoryRecorder:
         self._unsubscribers: list[Callable[[], None]] = []
         self._invalid_logged = False
         self._monitor = PrinterAlertMonitor(thresholds)
+        self.drying = drying
         self.alerts: dict[AlertKind, tuple[Alert, ...]] = {}
         """Per kind, the alerts currently active (one per heater, unit ...)."""
 
@@ -120,6 +123,8 @@ class PrinterHistoryRecorder:
 
     async def async_start(self) -> None:
         """Resume an open record after a restart, then follow the printer."""
+        if self.drying is not None:
+            await self.hass.async_add_executor_job(self.drying.load)
         open_record = await self.store.open_record(self.printer_id)
         self._tracker = PrintTracker(self.printer_id, open_record=open_record)
         self.open_record = open_record
@@ -142,6 +147,15 @@ class PrinterHistoryRecorder:
         self._unsubscribers.clear()
         await self._queue.put(None)
         await self._queue.join()
+        await self._async_save_drying()
+
+    async def _async_save_drying(self) -> None:
+        if self.drying is None:
+            return
+        try:
+            await self.hass.async_add_executor_job(self.drying.save)
+        except OSError as err:
+            _LOGGER.warning("Could not save drying counters: %s", err)
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -175,6 +189,8 @@ class PrinterHistoryRecorder:
         for event in self._tracker.observe(observation):
             self._handle_event(event)
         self._update_alerts(self._monitor.evaluate(observation))
+        if self.drying is not None and self.drying.update(state, now):
+            self._notify()
 
     @callback
     def _update_alerts(self, evaluated: tuple[Alert, ...]) -> None:
@@ -248,6 +264,7 @@ class PrinterHistoryRecorder:
                 await self.store.save(record)
                 if not record.is_open:
                     await self._async_refresh_summary()
+                    await self._async_save_drying()
             except Exception:
                 _LOGGER.exception(
                     "Could not save print record %s", getattr(record, "record_id", "")

@@ -40,7 +40,7 @@ from .entity import (
     BambuEntityDescription,
     freeze_attributes,
 )
-from .history_entity import HISTORY_SENSORS, HistorySensor
+from .history_entity import HISTORY_SENSORS, DryingAdviceSensor, HistorySensor
 from .sensor_ams import AMS_SENSORS, TRAY_SENSORS, AmsSensor, TraySensor
 
 PARALLEL_UPDATES = 0  # push-fed; nothing to poll
@@ -331,6 +331,7 @@ async def async_setup_entry(
             for slot in slots
             for description in TRAY_SENSORS
         )
+        unit_entities.append(DryingAdviceSensor(entry.runtime_data.recorder, ams_id))
         async_add_entities(unit_entities)
 
     async_track_ams_units(entry, coordinator, _add_unit_entities)

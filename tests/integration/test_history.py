@@ -9,6 +9,7 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 import voluptuous as vol
@@ -221,3 +222,49 @@ async def test_options_suggest_room_sensors_in_the_printer_area(
     defaults = {str(key): key.default() for key in schema if hasattr(key, "default")}
     assert defaults[CONF_ROOM_SENSORS] == [room.entity_id]
     assert other.entity_id not in defaults[CONF_ROOM_SENSORS]
+
+
+async def test_drying_advice_from_saved_exposure(
+    hass: HomeAssistant, simulator: SimulatorThread, printer: PrinterInfo
+) -> None:
+    """Humid hours survive restarts (file under the integration folder) and drive the advice."""
+    tray = simulator.snapshot(printer.serial)["ams"]["ams"][0]["tray"][0]
+    drying_file = Path(hass.config.path(DOMAIN, "drying", f"{printer.serial}.json"))
+    drying_file.parent.mkdir(parents=True)
+    now = dt_util.utcnow().isoformat()
+    drying_file.write_text(
+        json.dumps(
+            {
+                "0-0": {
+                    "spool_key": f"uuid:{tray['tray_uuid']}",
+                    "since": now,
+                    "last_at": now,
+                    "last_humidity_pct": 90.0,
+                    "humid_hours": 500.0,
+                }
+            }
+        )
+    )
+    entry = await setup_printer(hass, printer)
+    advice = hass.states.get(entity_id(hass, entry, "ams_0_drying_advice"))
+    assert advice.state == "due"
+    first = next(t for t in advice.attributes["trays"] if t["tray_id"] == "0-0")
+    assert first["material"] == tray["tray_type"]
+    assert first["humid_hours"] >= 500
+    assert first["drying_temp_c"]
+
+    await hass.config_entries.async_unload(entry.entry_id)
+    saved = json.loads(drying_file.read_text())
+    assert saved["0-0"]["humid_hours"] >= 500
+    assert set(saved) >= {"0-0", "0-1"}  # every loaded slot is tracked
+
+
+async def test_damaged_drying_file_starts_afresh(hass: HomeAssistant, printer: PrinterInfo) -> None:
+    """A corrupt counters file is reported once and replaced, never fatal."""
+    drying_file = Path(hass.config.path(DOMAIN, "drying", f"{printer.serial}.json"))
+    drying_file.parent.mkdir(parents=True)
+    drying_file.write_text("{not json")
+    entry = await setup_printer(hass, printer)
+    assert state_of(hass, entry, "ams_0_drying_advice") in ("none", "soon", "due", "unknown")
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert json.loads(drying_file.read_text())

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import ssl
 
 from ..printer.errors import CannotConnect, ConnectionTimeout
 from ..printer.tls import async_ssl_context, check_peer_certificate, translate_connect_error
@@ -19,7 +17,6 @@ from .errors import CameraAccessDenied
 from .protocol import FRAME_HEADER_SIZE, build_auth_packet, parse_frame_length, validate_jpeg
 from .settings import CameraEndpoint, CameraTimings
 
-_LOGGER = logging.getLogger(__name__)
 _CLOSE_TIMEOUT = 2.0
 
 
@@ -126,6 +123,6 @@ class CameraConnection:
         if writer.is_closing():
             return
         writer.close()
-        with contextlib.suppress(OSError, ssl.SSLError, TimeoutError):
+        with contextlib.suppress(OSError, TimeoutError):
             async with asyncio.timeout(_CLOSE_TIMEOUT):
                 await writer.wait_closed()
