@@ -7,6 +7,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .assistant import async_setup_assistant, async_unload_assistant, is_assistant
 from .const import CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
 from .drying import DryingTracker
@@ -34,6 +35,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> bool:
     """Connect to the printer, wait for its first status, then create entities."""
+    if is_assistant(entry):
+        await async_setup_assistant(hass, entry)  # type: ignore[arg-type]
+        return True
     coordinator = PrinterCoordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
     recorder = PrinterHistoryRecorder(
@@ -74,6 +78,9 @@ async def async_remove_config_entry_device(
 
 async def async_unload_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> bool:
     """Drop entities and close the printer connection."""
+    if is_assistant(entry):
+        await async_unload_assistant(entry)  # type: ignore[arg-type]
+        return True
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         await entry.runtime_data.recorder.async_stop()

@@ -32,6 +32,16 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .assistant import (
+    CONF_API_KEY,
+    CONF_BASE_URL,
+    CONF_MODEL_NAME,
+    DEFAULT_MODEL,
+    ENTRY_TYPE,
+    ENTRY_TYPE_ASSISTANT,
+    async_create_provider,
+    is_assistant,
+)
 from .const import (
     CONF_ACCESS_CODE,
     CONF_BED_DEVIATION,
@@ -53,6 +63,7 @@ from .const import (
     MIN_FULL_REFRESH_MINUTES,
     ConnectionMethod,
 )
+from .core.analysis import ApiKeyRejected, ProviderError
 from .core.printer.errors import (
     InvalidAccessCode,
     NotAPrinter,
@@ -150,11 +161,81 @@ class BambuPrintIQConfigFlow(ConfigFlow, domain=DOMAIN):
         """Options live in their own flow."""
         return BambuPrintIQOptionsFlow()
 
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Printers have options; the assistant entry has none yet."""
+        return not is_assistant(config_entry)
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask how the printer is reached; each method has its own capability set."""
         return self.async_show_menu(
             step_id="user",
-            menu_options=[ConnectionMethod.DEVELOPER.value, ConnectionMethod.LOCAL.value],
+            menu_options=[
+                ConnectionMethod.DEVELOPER.value,
+                ConnectionMethod.LOCAL.value,
+                ENTRY_TYPE_ASSISTANT,
+            ],
+        )
+
+    async def async_step_assistant(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """No printer needed: photo analysis (and profiles) with the user's AI provider key."""
+        await self.async_set_unique_id(ENTRY_TYPE_ASSISTANT)
+        self._abort_if_unique_id_configured()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            advanced = user_input.get(ADVANCED, {})
+            data = {
+                ENTRY_TYPE: ENTRY_TYPE_ASSISTANT,
+                CONF_API_KEY: str(user_input[CONF_API_KEY]).strip(),
+                CONF_MODEL_NAME: str(user_input[CONF_MODEL_NAME]).strip(),
+                CONF_BASE_URL: str(advanced.get(CONF_BASE_URL) or "").strip() or None,
+            }
+            errors = await self._async_check_api_key(data)
+            if not errors:
+                return self.async_create_entry(title="BambuPrint IQ assistant", data=data)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_API_KEY): _PASSWORD,
+                vol.Required(CONF_MODEL_NAME, default=DEFAULT_MODEL): str,
+                vol.Required(ADVANCED): section(
+                    vol.Schema({vol.Optional(CONF_BASE_URL): str}), {"collapsed": True}
+                ),
+            }
+        )
+        return self.async_show_form(step_id="assistant", data_schema=schema, errors=errors)
+
+    async def _async_check_api_key(self, data: dict[str, Any]) -> dict[str, str]:
+        """One cheap authenticated call before anything is saved."""
+        provider = await async_create_provider(self.hass, data)
+        try:
+            await provider.validate_api_key()
+        except ApiKeyRejected:
+            return {CONF_API_KEY: "invalid_api_key"}
+        except ProviderError:
+            return {"base": "provider_unavailable"}
+        finally:
+            await provider.async_close()
+        return {}
+
+    async def async_step_reauth_api_key(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The provider refused the stored API key: ask for a new one."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data[CONF_API_KEY] = str(user_input[CONF_API_KEY]).strip()
+            errors = await self._async_check_api_key(self._data)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    self._get_reauth_entry(), data_updates={CONF_API_KEY: self._data[CONF_API_KEY]}
+                )
+        return self.async_show_form(
+            step_id="reauth_api_key",
+            data_schema=vol.Schema({vol.Required(CONF_API_KEY): _PASSWORD}),
+            errors=errors,
         )
 
     async def async_step_developer(
@@ -288,8 +369,10 @@ class BambuPrintIQConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The printer refused the access code (it changes when the user resets it)."""
+        """The printer refused the access code, or the AI provider refused the API key."""
         self._data = dict(entry_data)
+        if entry_data.get(ENTRY_TYPE) == ENTRY_TYPE_ASSISTANT:
+            return await self.async_step_reauth_api_key()
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(

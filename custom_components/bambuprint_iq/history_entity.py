@@ -35,8 +35,10 @@ from .history_recorder import HistorySummary, PrinterHistoryRecorder
 class HistorySensorDescription(SensorEntityDescription):
     """A statistic of one printer's recorded prints."""
 
-    value_fn: Callable[[HistorySummary], StateType]
+    value_fn: Callable[[HistorySummary], StateType] = lambda _: None
     attributes_fn: Callable[[PrinterHistoryRecorder], dict[str, Any] | None] = lambda _: None
+    recorder_value_fn: Callable[[PrinterHistoryRecorder], StateType] | None = None
+    """For values that are not part of the summary (e.g. the last analysis)."""
 
 
 HISTORY_SENSORS: tuple[HistorySensorDescription, ...] = (
@@ -76,6 +78,13 @@ HISTORY_SENSORS: tuple[HistorySensorDescription, ...] = (
         options=[outcome.value for outcome in Outcome],
         value_fn=lambda s: s.last_outcome.value if s.last_outcome else None,
         attributes_fn=lambda r: {"record_id": r.summary.last_record_id} if r.summary else None,
+    ),
+    HistorySensorDescription(
+        key="last_analysis_score",
+        translation_key="last_analysis_score",
+        state_class=SensorStateClass.MEASUREMENT,
+        recorder_value_fn=lambda r: r.last_analysis["score"] if r.last_analysis else None,
+        attributes_fn=lambda r: r.last_analysis,
     ),
 )
 
@@ -141,6 +150,8 @@ class HistorySensor(_HistoryEntity, SensorEntity):
     @property
     def native_value(self) -> StateType:
         """Read from the latest summary."""
+        if self.entity_description.recorder_value_fn is not None:
+            return self.entity_description.recorder_value_fn(self.recorder)
         summary = self.recorder.summary
         return None if summary is None else self.entity_description.value_fn(summary)
 

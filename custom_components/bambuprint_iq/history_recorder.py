@@ -22,8 +22,10 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .coordinator import PrinterCoordinator
+from .core.analysis import AnalysisResult
 from .core.history import (
     AsyncHistoryStore,
+    HistoryError,
     InvalidObservationError,
     LifecycleEvent,
     LifecycleEventKind,
@@ -113,6 +115,8 @@ class PrinterHistoryRecorder:
         self._invalid_logged = False
         self._monitor = PrinterAlertMonitor(thresholds)
         self.drying = drying
+        self.last_analysis: dict[str, Any] | None = None
+        """Score, id and time of the latest photo analysis of this printer."""
         self.alerts: dict[AlertKind, tuple[Alert, ...]] = {}
         """Per kind, the alerts currently active (one per heater, unit ...)."""
 
@@ -275,6 +279,27 @@ class PrinterHistoryRecorder:
     async def _async_refresh_summary(self) -> None:
         records = await self.store.list_records(printer_id=self.printer_id)
         self.summary = summarise(records, dt_util.now())
+        self._notify()
+
+    def current_or_last_record_id(self) -> str | None:
+        """The print an analysis right now belongs to: the running one, else the last one."""
+        if self.open_record is not None:
+            return self.open_record.record_id
+        return self.summary.last_record_id if self.summary else None
+
+    async def async_attach_analysis(self, record_id: str | None, result: AnalysisResult) -> None:
+        """Remember the analysis for the sensor and link it to the print record."""
+        self.last_analysis = {
+            "id": result.analysis_id,
+            "score": result.overall_score,
+            "created_at": result.created_at.isoformat(),
+            "record_id": record_id,
+        }
+        if record_id is not None:
+            try:
+                await self.store.add_media_id(record_id, analysis_id=result.analysis_id)
+            except HistoryError as err:
+                _LOGGER.debug("Analysis not linked to print %s: %s", record_id, err)
         self._notify()
 
     def as_attributes(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from .const import DOMAIN
 from .coordinator import BambuConfigEntry
 from .core.history import ExportFormat, HistoryError, Outcome, RecordNotFoundError
 from .history_store import async_get_history_store, storage_dir
+from .services_analysis import ANALYZE_PRINT_SCHEMA, SERVICE_ANALYZE_PRINT, async_analyze_print
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_RECORD_ID = "record_id"
@@ -150,8 +151,22 @@ async def _async_export_history(call: ServiceCall) -> ServiceResponse:
     return {"path": str(path), "records": count, "format": call.data[ATTR_FORMAT]}
 
 
+async def _async_analyze_print(call: ServiceCall) -> ServiceResponse:
+    """Diagnose print photos; with a printer, its filament and print give the context."""
+    device_id = call.data.get(ATTR_DEVICE_ID)
+    entry = _printer_entry(call.hass, device_id) if device_id else None
+    return await async_analyze_print(call, entry)
+
+
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, not per entry)."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ANALYZE_PRINT,
+        _async_analyze_print,
+        ANALYZE_PRINT_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
     for name, handler, schema, response in (
         (SERVICE_GET_INSIGHTS, _async_get_insights, GET_INSIGHTS_SCHEMA, SupportsResponse.ONLY),
         (

@@ -1,0 +1,98 @@
+"""The "BambuPrint IQ assistant" entry: the one place the AI provider and its key live.
+
+Users without a printer use photo analysis through it; printer entries use it too, so an API
+key is never stored twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers.httpx_client import get_async_client
+
+from .const import DOMAIN
+from .core.analysis import (
+    AnalysisStore,
+    ApiKeyRejected,
+    ClaudeSettings,
+    ClaudeVisionProvider,
+    PhotoAnalyzer,
+    ProviderError,
+    async_create_claude_provider,
+)
+from .history_store import storage_dir
+
+ENTRY_TYPE: Final = "entry_type"
+ENTRY_TYPE_ASSISTANT: Final = "assistant"
+CONF_API_KEY: Final = "api_key"
+CONF_MODEL_NAME: Final = "model_name"
+CONF_BASE_URL: Final = "base_url"
+DEFAULT_MODEL: Final = "claude-sonnet-4-5"
+
+
+@dataclass(slots=True)
+class AssistantRuntime:
+    """What a loaded assistant entry owns."""
+
+    provider: ClaudeVisionProvider
+    analyzer: PhotoAnalyzer
+
+
+type AssistantConfigEntry = ConfigEntry[AssistantRuntime]
+
+
+def is_assistant(entry: ConfigEntry) -> bool:
+    """Assistant entries and printer entries share the domain."""
+    return entry.data.get(ENTRY_TYPE) == ENTRY_TYPE_ASSISTANT
+
+
+def claude_settings(data: dict[str, Any]) -> ClaudeSettings:
+    """Provider settings from entry data (or config flow input)."""
+    return ClaudeSettings(
+        api_key=data[CONF_API_KEY],
+        model=data.get(CONF_MODEL_NAME) or DEFAULT_MODEL,
+        base_url=data.get(CONF_BASE_URL) or None,
+    )
+
+
+async def async_create_provider(hass: HomeAssistant, data: dict[str, Any]) -> ClaudeVisionProvider:
+    """Build the provider on HA's shared HTTP client (the SDK falls back to its own if needed)."""
+    return await async_create_claude_provider(claude_settings(data), get_async_client(hass))
+
+
+async def async_setup_assistant(hass: HomeAssistant, entry: AssistantConfigEntry) -> None:
+    """Check the key once at start-up; a revoked key asks the user for a new one."""
+    provider = await async_create_provider(hass, dict(entry.data))
+    try:
+        await provider.validate_api_key()
+    except ApiKeyRejected as err:
+        await provider.async_close()
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="api_key_rejected"
+        ) from err
+    except ProviderError as err:
+        await provider.async_close()
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="provider_unavailable",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    store = AnalysisStore(storage_dir(hass) / "analyses")
+    entry.runtime_data = AssistantRuntime(provider, PhotoAnalyzer(provider, store=store))
+
+
+async def async_unload_assistant(entry: AssistantConfigEntry) -> None:
+    """Close the SDK's own HTTP client if it had to make one."""
+    await entry.runtime_data.provider.async_close()
+
+
+def loaded_assistant(hass: HomeAssistant) -> AssistantConfigEntry | None:
+    """The assistant entry when it is set up."""
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if is_assistant(entry) and entry.state is ConfigEntryState.LOADED:
+            return entry
+    return None
