@@ -17,7 +17,25 @@ from .const import DOMAIN
 from .coordinator import BambuConfigEntry
 from .core.history import ExportFormat, HistoryError, Outcome, RecordNotFoundError
 from .history_store import async_get_history_store, storage_dir
+from .profile_view import ProfileDownloadView
 from .services_analysis import ANALYZE_PRINT_SCHEMA, SERVICE_ANALYZE_PRINT, async_analyze_print
+from .services_library import (
+    CORRECT_FILAMENT_SCHEMA,
+    DELETE_PROFILE_SCHEMA,
+    GENERATE_PROFILE_SCHEMA,
+    LOOKUP_FILAMENT_SCHEMA,
+    SERVICE_CORRECT_FILAMENT,
+    SERVICE_DELETE_PROFILE,
+    SERVICE_GENERATE_PROFILE,
+    SERVICE_LIST_PROFILES,
+    SERVICE_LOOKUP_FILAMENT,
+    async_correct_filament,
+    async_delete_profile,
+    async_generate_profile,
+    async_list_profiles,
+    async_lookup_filament,
+    profile_library,
+)
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_RECORD_ID = "record_id"
@@ -158,8 +176,33 @@ async def _async_analyze_print(call: ServiceCall) -> ServiceResponse:
     return await async_analyze_print(call, entry)
 
 
+async def _async_generate_profile(call: ServiceCall) -> ServiceResponse:
+    """Resolve the target printers, then generate."""
+    entries = [
+        _printer_entry(call.hass, device_id) for device_id in call.data.get(ATTR_DEVICE_ID, [])
+    ]
+    return await async_generate_profile(call, entries)
+
+
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, not per entry)."""
+    for name, library_handler, library_schema in (
+        (SERVICE_LOOKUP_FILAMENT, async_lookup_filament, LOOKUP_FILAMENT_SCHEMA),
+        (SERVICE_CORRECT_FILAMENT, async_correct_filament, CORRECT_FILAMENT_SCHEMA),
+        (SERVICE_GENERATE_PROFILE, _async_generate_profile, GENERATE_PROFILE_SCHEMA),
+        (SERVICE_LIST_PROFILES, async_list_profiles, vol.Schema({})),
+        (SERVICE_DELETE_PROFILE, async_delete_profile, DELETE_PROFILE_SCHEMA),
+    ):
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            library_handler,
+            library_schema,
+            supports_response=SupportsResponse.OPTIONAL
+            if name in (SERVICE_CORRECT_FILAMENT, SERVICE_DELETE_PROFILE)
+            else SupportsResponse.ONLY,
+        )
+    hass.http.register_view(ProfileDownloadView(profile_library(hass).root))
     hass.services.async_register(
         DOMAIN,
         SERVICE_ANALYZE_PRINT,

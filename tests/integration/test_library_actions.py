@@ -1,0 +1,172 @@
+"""Filament lookup and profile generation actions inside Home Assistant.
+
+The filament databases are served by a loopback web server (no internet here); the library is
+given its addresses the same way the production code gets the public ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import json
+from pathlib import Path
+import subprocess
+import sys
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+import voluptuous as vol
+
+from custom_components.bambuprint_iq.const import DOMAIN
+from custom_components.bambuprint_iq.core.filament import (
+    FetchPolicy,
+    FilamentLibrary,
+    LibraryConfig,
+)
+from custom_components.bambuprint_iq.history_store import storage_dir
+from custom_components.bambuprint_iq.services_library import FILAMENT_LIBRARY
+from simulator.fleet import PrinterInfo
+from tests.fakes.filament_web import FilamentWeb, ofd_ndjson, spoolmandb_json
+
+from .conftest import setup_printer
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+@pytest.fixture
+async def filament_site(hass: HomeAssistant, socket_enabled: None) -> AsyncIterator[FilamentWeb]:
+    """The database exports on loopback, and the integration's library pointed at them."""
+    async with FilamentWeb() as web:
+        web.add("/ofd/all.ndjson", ofd_ndjson(web.base_url), "application/x-ndjson")
+        web.add("/spoolmandb/filaments.json", spoolmandb_json(), "application/json")
+        assert await async_setup_component(hass, DOMAIN, {})
+        hass.data[FILAMENT_LIBRARY] = FilamentLibrary(
+            storage_dir(hass) / "filament",
+            async_get_clientsession(hass),
+            config=LibraryConfig(
+                ofd_url=web.url("/ofd/all.ndjson"),
+                spoolmandb_url=web.url("/spoolmandb/filaments.json"),
+                fetch_policy=FetchPolicy(min_interval_s=0.05, backoff_base_s=0.02),
+            ),
+        )
+        yield web
+
+
+async def _call(hass: HomeAssistant, service: str, data: dict[str, object]) -> dict:
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+
+
+async def test_lookup_and_correct(hass: HomeAssistant, filament_site: FilamentWeb) -> None:
+    """Values come with sources; a user correction wins afterwards."""
+    result = await _call(hass, "lookup_filament", {"query": "Polymaker PolyTerra PLA"})
+    assert result["status"] == "found"
+    nozzle = result["spec"]["settings"]["nozzle_temp"]
+    assert nozzle["value"] == {"min": 190, "max": 230}
+    assert nozzle["source"] == "open_filament_database"
+
+    await _call(
+        hass,
+        "correct_filament",
+        {"brand": "Polymaker", "product": "PolyTerra PLA",
+         "values": {"nozzle_temp_min": 205, "nozzle_temp_max": 215}},
+    )  # fmt: skip
+    corrected = await _call(hass, "lookup_filament", {"query": "Polymaker PolyTerra PLA"})
+    nozzle = corrected["spec"]["settings"]["nozzle_temp"]
+    assert nozzle["value"] == {"min": 205, "max": 215}
+    assert nozzle["source"] == "user_correction"
+    assert Path(hass.config.path(DOMAIN, "filament", "corrections.json")).is_file()
+
+
+async def test_lookup_input_errors(hass: HomeAssistant, filament_site: FilamentWeb) -> None:
+    """Nothing to look up, or nonsense values, are refused clearly."""
+    with pytest.raises(vol.Invalid):
+        await _call(hass, "lookup_filament", {})
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            "correct_filament",
+            {"brand": "eSUN", "product": "PETG", "values": {"nozzle_temp_min": "hot"}},
+        )
+    assert err.value.translation_key == "invalid_filament_values"
+
+
+async def test_generate_profile_for_a_printer(
+    hass: HomeAssistant,
+    filament_site: FilamentWeb,
+    printer: PrinterInfo,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """From telemetry (P1S, 0.4) and a filament name to presets with changes and a download."""
+    entry = await setup_printer(hass, printer)
+    device = next(
+        d
+        for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        if (DOMAIN, printer.serial) in d.identifiers
+    )
+    result = await _call(
+        hass,
+        "generate_profile",
+        {"filament": "eSUN PETG", "device_id": [device.id], "printers": ["X1C"]},
+    )
+    assert result["filament_name"]
+    presets = {p["printer_preset"]: p for p in result["presets"]}
+    assert any("P1S" in name for name in presets)
+    assert any("X1 Carbon" in name for name in presets)
+    preset = next(iter(presets.values()))
+    assert preset["preset"]["type"] == "filament"
+    assert preset["preset"]["from"] == "User"
+    assert preset["changes"], "the filament's own temperatures differ from the generic base"
+    path = Path(preset["path"])
+    assert path.is_relative_to(Path(hass.config.path(DOMAIN, "profiles")))
+
+    client = await hass_client()
+    response = await client.get(preset["url"])
+    assert response.status == 200
+    assert json.loads(await response.text())["name"] == preset["name"]
+    traversal = await client.get(preset["url"].rsplit("/", 1)[0] + "/../../../../secrets.yaml")
+    assert traversal.status == 404
+
+    if (SHARED / "tools" / "validate_preset.py").is_file():  # the reference checker, when present
+        check = subprocess.run(
+            [sys.executable, str(SHARED / "tools" / "validate_preset.py"), str(path)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert check.returncode == 0, check.stdout + check.stderr
+
+    listed = await _call(hass, "list_profiles", {})
+    assert [p["profile_id"] for p in listed["profiles"]] == [result["profile_id"]]
+    await _call(hass, "delete_profile", {"profile_id": result["profile_id"]})
+    assert (await _call(hass, "list_profiles", {}))["profiles"] == []
+
+
+async def test_generate_profile_errors(hass: HomeAssistant, filament_site: FilamentWeb) -> None:
+    """Unknown filament, unknown analysis, no target: each refused with its own error."""
+    with pytest.raises(vol.Invalid):
+        await _call(hass, "generate_profile", {"filament": "eSUN PETG"})
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            "generate_profile",
+            {"filament": "Zyxw Unobtainium", "printers": ["X1C"], "allow_network": False},
+        )
+    assert err.value.translation_key == "filament_unknown"
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            "generate_profile",
+            {
+                "filament": "eSUN PETG",
+                "printers": ["X1C"],
+                "analysis_id": "20260101T000000Z-0000beef",
+            },
+        )
+    assert err.value.translation_key == "analysis_not_found"
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "delete_profile", {"profile_id": "no-such-profile"})
+    assert err.value.translation_key == "profile_not_found"
