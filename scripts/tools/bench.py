@@ -140,12 +140,68 @@ async def bench_integration(payloads: list[bytes]) -> dict[str, float]:
     }
 
 
+def best_of(run: Callable[[], object], repeats: int = 3) -> float:
+    """Best wall time in milliseconds (after one warm-up run)."""
+    run()
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - start) * 1000)
+    return min(timings)
+
+
+def bench_profiles() -> tuple[int, float, float]:
+    """Presets for every printer preset of one filament, in both preset shapes."""
+    from custom_components.bambuprint_iq.core.profiles import (  # noqa: PLC0415
+        FilamentSpec,
+        PresetShape,
+        ProfileRequest,
+        generate_presets,
+    )
+
+    spec = FilamentSpec(
+        "PLA", vendor="Acme", product_name="Bench PLA", nozzle_temp_min=195, nozzle_temp_max=225
+    )
+    count = len(generate_presets(ProfileRequest(spec, "all")).presets)
+    inherited = best_of(
+        lambda: generate_presets(ProfileRequest(spec, "all", shape=PresetShape.INHERITED))
+    )
+    custom = best_of(
+        lambda: generate_presets(ProfileRequest(spec, "all", shape=PresetShape.CUSTOM_ROOT))
+    )
+    return count, inherited, custom
+
+
+def bench_insights() -> float:
+    """Insights over 10,000 synthetic prints (the test factories make the rows)."""
+    from custom_components.bambuprint_iq.core.history import compute_insights  # noqa: PLC0415
+    from tests.core.history.factories import synthetic_rows  # noqa: PLC0415
+
+    rows = list(synthetic_rows(10_000, seed=1, humid_effect=0.8))
+    return best_of(lambda: compute_insights(rows))
+
+
+def bench_photo() -> tuple[float, int, str]:
+    """Preprocessing of a 12 MP JPEG (decode, quality gate, resize, re-encode) and its tokens."""
+    from custom_components.bambuprint_iq.core.analysis import prepare_photo  # noqa: PLC0415
+    from tests.core.analysis.synthetic_images import encode, print_photo  # noqa: PLC0415
+
+    photo = encode(print_photo(4000, 3000))
+    prepared = prepare_photo(photo)
+    elapsed = best_of(lambda: prepare_photo(photo), repeats=5)
+    return elapsed, prepared.estimated_tokens, f"{prepared.width}x{prepared.height}"
+
+
 def main() -> None:
-    """Run both benchmarks and print the table."""
+    """Run the benchmarks and print the table."""
     logging.basicConfig(level=logging.WARNING)
     payloads, source = load_session()
     parse_best, parse_median = bench_parser(payloads)
     whole = asyncio.run(bench_integration(payloads))
+    preset_count, inherited_ms, custom_ms = bench_profiles()
+    insights_ms = bench_insights()
+    photo_ms, photo_tokens, photo_size = bench_photo()
     rows = [
         ("input", source),
         ("messages", f"{len(payloads)}"),
@@ -156,6 +212,17 @@ def main() -> None:
         ("noisiest entities (writes)", ", ".join(f"{k} {v}" for k, v in whole["top_writers"])),
         ("leading integration, parse only (published)", f"~{COMPETITOR_PARSE_US}"),
         ("leading integration, writes/message (published)", f"~{COMPETITOR_WRITES}"),
+        (
+            f"profiles: all {preset_count} presets, inherited (target < 500 ms)",
+            f"{inherited_ms:.0f} ms",
+        ),
+        (
+            f"profiles: all {preset_count} presets, custom root (target < 500 ms)",
+            f"{custom_ms:.0f} ms",
+        ),
+        ("insights over 10,000 prints (target < 200 ms)", f"{insights_ms:.0f} ms"),
+        ("12 MP photo preprocessing (target <= 150 ms)", f"{photo_ms:.0f} ms -> {photo_size}"),
+        ("image tokens per analysis call (one photo)", f"{photo_tokens}"),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"\n{'measure'.ljust(width)} | value\n{'-' * width}-|------")
