@@ -91,7 +91,7 @@ class CloudTransport:
                 raw = await _read_limited(response, where)
                 status = response.status
                 content_type = response.content_type
-                cookies = _cookie_values(response.cookies.values())
+                cookies = {name: morsel.value for name, morsel in response.cookies.items()}
         except TimeoutError as err:
             raise CloudTimeout(f"{where} timed out after {self._timeout_seconds:g} s") from err
         except aiohttp.ClientError as err:
@@ -118,10 +118,6 @@ async def _read_limited(response: aiohttp.ClientResponse, where: str) -> bytes:
     return bytes(body)
 
 
-def _cookie_values(morsels: Any) -> dict[str, str]:
-    return {morsel.key: morsel.value for morsel in morsels}
-
-
 def looks_like_html(content_type: str, raw: bytes) -> bool:
     """True for an HTML page (Cloudflare's block and challenge pages are HTML)."""
     return content_type == "text/html" or raw.lstrip()[:1] == b"<"
@@ -134,7 +130,7 @@ def _raise_for_unusable(status: int, content_type: str, raw: bytes, where: str) 
         raise CloudRateLimited(f"{where}: too many requests (HTTP 429)")
     if status >= 500:
         raise CloudServerError(f"{where}: server error (HTTP {status})", status=status)
-    if not 200 <= status < 500 or 300 <= status < 400:
+    if status < 200 or 300 <= status < 400:
         raise CloudResponseError(f"{where}: unexpected HTTP {status}")
 
 
