@@ -106,7 +106,8 @@ class CameraConnection:
         except asyncio.IncompleteReadError as err:
             if self._frames_read == 0 and not err.partial:
                 raise CameraAccessDenied(
-                    f"camera {label} closed the stream right after the access code was sent"
+                    f"camera {label} closed the stream right after the access code was sent "
+                    "(wrong access code, or no free camera connection on the printer)"
                 ) from err
             raise CannotConnect(
                 f"camera {label} closed the stream mid-frame ({len(err.partial)} bytes read)"

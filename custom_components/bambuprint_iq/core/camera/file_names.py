@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 import re
-import unicodedata
 from typing import Final
+import unicodedata
 
 _UNSAFE: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _EDGES: Final = "._-"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +30,16 @@ class CameraFrame:
     def age(self, now_monotonic: float) -> float:
         """Seconds since the frame arrived (never negative)."""
         return max(0.0, now_monotonic - self.received_monotonic)
+
+
+class FrameSource(Protocol):
+    """Anything that hands out recent frames: the shared port-6000 stream, or another
+    camera (for example RTSP stills) wrapped to the same call."""
+
+    async def get_frame(
+        self,
+        max_age: float = ...,
+        timeout: float = ...,  # noqa: ASYNC109 - the caller's deadline
+    ) -> CameraFrame:
+        """A frame at most ``max_age`` seconds old, waiting at most ``timeout`` seconds."""
+        ...

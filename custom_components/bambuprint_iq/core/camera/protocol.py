@@ -62,7 +62,9 @@ def parse_frame_length(header: bytes) -> int:
         raise CameraProtocolError(f"frame header has {len(header)} bytes, expected 16")
     length = _FRAME_HEADER.unpack(header)[0]
     if not MIN_FRAME_BYTES <= length <= MAX_FRAME_BYTES:
-        raise CameraProtocolError(f"frame header announces {length} bytes (limit {MAX_FRAME_BYTES})")
+        raise CameraProtocolError(
+            f"frame header announces {length} bytes (limit {MAX_FRAME_BYTES})"
+        )
     return int(length)
 
 

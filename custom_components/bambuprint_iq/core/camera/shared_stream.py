@@ -105,7 +105,11 @@ class SharedCameraStream:
             last_error=str(self._last_error) if self._last_error else None,
         )
 
-    async def get_frame(self, max_age: float = 5.0, timeout: float = 15.0) -> CameraFrame:  # noqa: ASYNC109 - the caller's deadline for a still
+    async def get_frame(
+        self,
+        max_age: float = 5.0,
+        timeout: float = 15.0,  # noqa: ASYNC109 - the caller's deadline for a still
+    ) -> CameraFrame:
         """A frame at most ``max_age`` seconds old: the cached one, or the next to arrive.
 
         Raises :class:`CameraUnavailable` (after ``timeout``), :class:`CameraStreamClosed`
@@ -184,7 +188,7 @@ class SharedCameraStream:
         self._demand += 1
         self._cancel_idle_timer()
         upstream = self._upstream
-        if upstream is None or upstream.cancelling():
+        if upstream is None or upstream.done() or upstream.cancelling():
             task = asyncio.create_task(
                 self._run(upstream), name=f"camera-upstream-{self._endpoint.label}"
             )
