@@ -24,6 +24,8 @@ CONF_NOZZLE_DEVIATION: Final = "nozzle_deviation"
 CONF_BED_DEVIATION: Final = "bed_deviation"
 CONF_STALL_MINUTES: Final = "stall_minutes"
 
+SIGNAL_PROFILES_CHANGED: Final = f"{DOMAIN}_profiles_changed"
+
 DEFAULT_MQTT_PORT: Final = 8883
 DEFAULT_CAMERA_PORT: Final = 6000
 DEFAULT_FULL_REFRESH_MINUTES: Final = 60

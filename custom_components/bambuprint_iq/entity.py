@@ -134,6 +134,11 @@ class BambuEntity(CoordinatorEntity[PrinterCoordinator]):
         changed = self.coordinator.last_changed_fields
         if depends_on is not None and changed is not None and depends_on.isdisjoint(changed):
             return
+        self.async_write_if_changed()
+
+    @callback
+    def async_write_if_changed(self) -> None:
+        """Write the state only when what the entity would publish differs from the last write."""
         rendered = self._render_with_availability()
         if rendered == self._last_rendered:
             return

@@ -41,6 +41,7 @@ from .entity import (
     freeze_attributes,
 )
 from .history_entity import HISTORY_SENSORS, DryingAdviceSensor, HistorySensor
+from .profile_sensor import RecommendedProfileSensor
 from .sensor_ams import AMS_SENSORS, TRAY_SENSORS, AmsSensor, TraySensor
 
 PARALLEL_UPDATES = 0  # push-fed; nothing to poll
@@ -316,6 +317,7 @@ async def async_setup_entry(
     )
     recorder = entry.runtime_data.recorder
     entities.extend(HistorySensor(recorder, description) for description in HISTORY_SENSORS)
+    entities.append(RecommendedProfileSensor(coordinator))
     async_add_entities(entities)
 
     def _add_unit_entities(ams_id: int) -> None:

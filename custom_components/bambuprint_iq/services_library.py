@@ -9,10 +9,11 @@ from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util.hass_dict import HassKey
 import voluptuous as vol
 
-from .const import DOMAIN
+from .const import DOMAIN, SIGNAL_PROFILES_CHANGED
 from .coordinator import BambuConfigEntry
 from .core.analysis import AnalysisError, AnalysisStore
 from .core.filament import FilamentError, FilamentLibrary, FilamentQuery, InvalidSpecInput
@@ -176,6 +177,7 @@ async def async_generate_profile(
             translation_key="profile_not_generated",
             translation_placeholders={"error": str(err)},
         ) from err
+    async_dispatcher_send(hass, SIGNAL_PROFILES_CHANGED)
     return _generation_response(hass, saved)
 
 
@@ -249,4 +251,5 @@ async def async_delete_profile(call: ServiceCall) -> ServiceResponse:
             translation_key="profile_not_found",
             translation_placeholders={"profile_id": profile_id},
         ) from err
+    async_dispatcher_send(call.hass, SIGNAL_PROFILES_CHANGED)
     return {"deleted": profile_id}

@@ -33,6 +33,7 @@ from simulator.fleet import PrinterInfo
 from tests.fakes.filament_web import FilamentWeb, ofd_ndjson, spoolmandb_json
 
 from .conftest import setup_printer
+from .test_entities import state_of, wait_for
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
@@ -139,10 +140,14 @@ async def test_generate_profile_for_a_printer(
         )  # fmt: skip
         assert check.returncode == 0, check.stdout + check.stderr
 
+    p1s = next(p for name, p in presets.items() if "P1S" in name)
+    await wait_for(hass, lambda: state_of(hass, entry, "recommended_profile") == p1s["name"])
+
     listed = await _call(hass, "list_profiles", {})
     assert [p["profile_id"] for p in listed["profiles"]] == [result["profile_id"]]
     await _call(hass, "delete_profile", {"profile_id": result["profile_id"]})
     assert (await _call(hass, "list_profiles", {}))["profiles"] == []
+    await wait_for(hass, lambda: state_of(hass, entry, "recommended_profile") == "unknown")
 
 
 async def test_generate_profile_errors(hass: HomeAssistant, filament_site: FilamentWeb) -> None:
