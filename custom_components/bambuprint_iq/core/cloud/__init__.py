@@ -36,7 +36,11 @@ from .login_steps import CodeReason, EmailCodeRequired, LoginStep, TfaRequired
 from .model_codes import model_from_names
 from .mqtt_settings import CloudMqttSettings, cloud_mqtt_settings
 from .regions import CloudEndpoints, CloudRegion
-from .tls import PublicCaVerification, async_public_ca_context, build_public_ca_context
+from ..printer.public_ca import (
+    PublicCaVerification,
+    async_public_ca_context,
+    build_public_ca_context,
+)
 
 __all__ = [
     "BambuCloudClient",

@@ -20,6 +20,7 @@ import ssl
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from .public_ca import PublicCaVerification, build_public_ca_context
 from .errors import (
     CannotConnect,
     CertificateMismatch,
@@ -66,7 +67,8 @@ class InsecureSkipVerify:
     """Explicit opt-in: accept any certificate. Only for users who chose it knowingly."""
 
 
-type TlsPolicy = PinnedCertificate | InsecureSkipVerify
+type TlsPolicy = PinnedCertificate | InsecureSkipVerify | PublicCaVerification
+"""Printers: a pinned leaf (or the explicit opt-out); the cloud broker: public CA chain."""
 
 
 def normalize_fingerprint(value: str) -> str:
@@ -122,8 +124,8 @@ def check_peer_certificate(policy: TlsPolicy, der: bytes | None) -> None:
     The serial is checked first: a different device at the address is a different problem
     (wrong IP) from the same printer presenting a renewed certificate (re-pin).
     """
-    if isinstance(policy, InsecureSkipVerify):
-        return
+    if isinstance(policy, InsecureSkipVerify | PublicCaVerification):
+        return  # nothing to pin (opt-out), or OpenSSL already verified chain and host name
     if der is None:
         raise NotAPrinter("peer presented no certificate")
     info = certificate_info_from_der(der)
@@ -166,8 +168,11 @@ class _PrinterSSLContext(ssl.SSLContext):
 def build_ssl_context(policy: TlsPolicy) -> ssl.SSLContext:
     """Create a client context for ``policy``. Blocking-ish: call from an executor.
 
-    Chain verification is off on purpose (the CA is not public); the pin replaces it.
+    For printers chain verification is off on purpose (the CA is not public); the pin
+    replaces it. The cloud broker gets ordinary public-CA and host name verification.
     """
+    if isinstance(policy, PublicCaVerification):
+        return build_public_ca_context(policy)
     context = _PrinterSSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.policy = policy
     context.check_hostname = False
