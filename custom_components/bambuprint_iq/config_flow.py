@@ -42,6 +42,7 @@ from .assistant import (
     async_create_provider,
     is_assistant,
 )
+from .config_flow_cloud import CloudFlowMixin, is_cloud
 from .const import (
     CONF_ACCESS_CODE,
     CONF_BED_DEVIATION,
@@ -142,7 +143,7 @@ def _format_fingerprint(fingerprint: str) -> str:
     return ":".join(fingerprint[i : i + 2] for i in range(0, len(fingerprint), 2)).upper()
 
 
-class BambuPrintIQConfigFlow(ConfigFlow, domain=DOMAIN):
+class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
     """Add a printer over the LAN, in Developer Mode or telemetry-only."""
 
     VERSION = 1
@@ -174,6 +175,7 @@ class BambuPrintIQConfigFlow(ConfigFlow, domain=DOMAIN):
             menu_options=[
                 ConnectionMethod.DEVELOPER.value,
                 ConnectionMethod.LOCAL.value,
+                ConnectionMethod.CLOUD.value,
                 ENTRY_TYPE_ASSISTANT,
             ],
         )
@@ -373,6 +375,8 @@ class BambuPrintIQConfigFlow(ConfigFlow, domain=DOMAIN):
         self._data = dict(entry_data)
         if entry_data.get(ENTRY_TYPE) == ENTRY_TYPE_ASSISTANT:
             return await self.async_step_reauth_api_key()
+        if is_cloud(entry_data):
+            return await self.async_step_reauth_cloud()
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(

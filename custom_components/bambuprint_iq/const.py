@@ -37,3 +37,4 @@ class ConnectionMethod(StrEnum):
 
     LOCAL = "local"  # Bambu Connect era LAN: telemetry and camera, no control
     DEVELOPER = "developer"  # Developer Mode LAN: full control where the firmware allows it
+    CLOUD = "cloud"  # Bambu Cloud broker with the account token: works away from the LAN

@@ -27,6 +27,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .cloud_setup import cloud_connection_args
 from .const import (
     CONF_ACCESS_CODE,
     CONF_FINGERPRINT,
@@ -136,16 +137,33 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
         self._first_state = asyncio.Event()
         self._ready = asyncio.Event()  # first state arrived, or a fatal error ended the wait
         self._fatal: PrinterConnectionError | None = None
+        self._credentials_unusable = False
+        if self.method is ConnectionMethod.CLOUD:
+            link = self._cloud_link(hass, data)
+        else:
+            link = {
+                "host": data[CONF_HOST],
+                "port": int(data.get(CONF_MQTT_PORT, DEFAULT_MQTT_PORT)),
+                "access_code": data[CONF_ACCESS_CODE],
+                "tls_policy": tls_policy_for(data),
+            }
         self.connection = PrinterConnection(
-            host=data[CONF_HOST],
-            port=int(data.get(CONF_MQTT_PORT, DEFAULT_MQTT_PORT)),
             serial=self.serial,
-            access_code=data[CONF_ACCESS_CODE],
-            tls_policy=tls_policy_for(data),
             on_message=self._handle_message,
             on_availability=self._handle_availability,
             on_fatal_error=self._handle_fatal_error,
+            **link,
         )
+
+    def _cloud_link(self, hass: HomeAssistant, data: dict[str, Any]) -> dict[str, Any]:
+        """The cloud broker instead of the printer; an expired token means reauth at setup."""
+        try:
+            link = cloud_connection_args(hass, data)
+        except (KeyError, ValueError):
+            self._credentials_unusable = True
+            return {"host": "invalid", "access_code": "-", "tls_policy": InsecureSkipVerify()}
+        self._credentials_unusable = link.pop("expired")
+        return link
 
     @property
     def capabilities(self) -> Capabilities:
@@ -196,6 +214,10 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
 
     async def _async_setup(self) -> None:
         """Connect and wait for the first full status, so entities start with real values."""
+        if self._credentials_unusable:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="cloud_token_expired"
+            )
         await self.connection.async_start()
         try:
             async with asyncio.timeout(FIRST_STATE_TIMEOUT):

@@ -25,6 +25,12 @@ TO_REDACT = {
     "rtsp_url",
     "title",
     "unique_id",
+    "access_token",
+    "cloud_credentials",
+    "cloud_account",
+    "account",
+    "email",
+    "api_key",
 }
 
 

@@ -197,6 +197,11 @@ class FakeBambuCloud:
         self._tokens[token] = (account.email.lower(), expires)
         return token
 
+    def last_token(self, email: str) -> str:
+        """The most recently issued token of ``email`` (to register it with a test broker)."""
+        tokens = [token for token, (owner, _) in self._tokens.items() if owner == email.lower()]
+        return tokens[-1]
+
     def revoke_all_tokens(self) -> None:
         """Every issued token is refused from now on (401)."""
         self._tokens.clear()

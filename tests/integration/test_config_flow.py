@@ -36,7 +36,7 @@ def _colon_fingerprint(fingerprint: str) -> str:
 async def _start(hass: HomeAssistant, method: str) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert set(result["menu_options"]) == {"developer", "local", "assistant"}
+    assert set(result["menu_options"]) == {"developer", "local", "cloud", "assistant"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": method}
     )

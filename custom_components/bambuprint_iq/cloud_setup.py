@@ -1,0 +1,59 @@
+"""Where the cloud lives and how its broker is trusted, per region.
+
+Production uses Bambu's public endpoints and public-CA verification. Tests point both at
+loopback stand-ins by setting ``hass.data[CLOUD_ENDPOINTS]`` / ``hass.data[CLOUD_TLS]``; the
+code paths are otherwise the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util.hass_dict import HassKey
+
+from .const import CONF_SERIAL, DOMAIN
+from .core.cloud import CloudCredentials, CloudEndpoints, CloudRegion, cloud_mqtt_settings
+from .core.printer.public_ca import PublicCaVerification
+from .core.printer.tls import TlsPolicy
+
+CONF_REGION: Final = "region"
+CONF_CLOUD_ACCOUNT: Final = "cloud_account"
+CONF_CLOUD_CREDENTIALS: Final = "cloud_credentials"
+
+CLOUD_ENDPOINTS: HassKey[Callable[[CloudRegion], CloudEndpoints]] = HassKey(
+    f"{DOMAIN}_cloud_endpoints"
+)
+CLOUD_TLS: HassKey[TlsPolicy] = HassKey(f"{DOMAIN}_cloud_tls")
+
+
+def cloud_endpoints(hass: HomeAssistant, region: CloudRegion) -> CloudEndpoints:
+    """API, web and MQTT hosts for the region."""
+    override = hass.data.get(CLOUD_ENDPOINTS)
+    return override(region) if override is not None else CloudEndpoints.for_region(region)
+
+
+def cloud_tls_policy(hass: HomeAssistant) -> TlsPolicy:
+    """The cloud broker presents a public-CA certificate for its host name."""
+    return hass.data.get(CLOUD_TLS) or PublicCaVerification()
+
+
+def cloud_connection_args(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Host, port, user and password for a printer reached through the cloud broker.
+
+    Raises ``ValueError`` when the stored credentials are unusable (treated as reauth).
+    """
+    credentials = CloudCredentials.from_storage(data[CONF_CLOUD_CREDENTIALS])
+    region = CloudRegion(data[CONF_REGION])
+    settings = cloud_mqtt_settings(
+        credentials, data[CONF_SERIAL], endpoints=cloud_endpoints(hass, region)
+    )
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "username": settings.username,
+        "access_code": settings.password,
+        "tls_policy": cloud_tls_policy(hass),
+        "expired": credentials.is_expired(),
+    }

@@ -1,0 +1,312 @@
+"""Bambu Cloud sign-in and cloud MQTT end to end.
+
+A loopback fake of the Bambu Cloud API answers the sign-in calls, and the simulated printer's
+broker plays the cloud broker (it accepts the account's ``u_<uid>`` + token once registered).
+The broker's certificate is self-made, so the tests trust it explicitly instead of the public
+CA chain the production code requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import json
+import logging
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.bambuprint_iq.cloud_setup import (
+    CLOUD_ENDPOINTS,
+    CLOUD_TLS,
+    CONF_CLOUD_ACCOUNT,
+    CONF_CLOUD_CREDENTIALS,
+    CONF_REGION,
+)
+from custom_components.bambuprint_iq.const import CONF_METHOD, DOMAIN
+from custom_components.bambuprint_iq.core.printer.tls import InsecureSkipVerify
+from simulator.fleet import PrinterInfo, SimulatedPrinter
+from simulator.sim_thread import SimulatorThread
+from tests.fakes.bambu_cloud import FakeAccount, FakeBambuCloud
+
+from .conftest import TEST_SPEED
+from .test_entities import state_of
+
+EMAIL = "maker@example.com"
+PASSWORD = "correct horse"
+UID = 4242
+
+
+def _device(info: PrinterInfo, name: str) -> dict[str, object]:
+    return {
+        "dev_id": info.serial, "name": name, "online": True, "print_status": "IDLE",
+        "dev_model_name": "C12", "dev_product_name": "P1S", "nozzle_diameter": 0.4,
+        "dev_access_code": f"{info.access_code}\n",
+    }  # fmt: skip
+
+
+@pytest.fixture
+def printers() -> list[SimulatedPrinter]:
+    """Two printers on the account."""
+    return [
+        SimulatedPrinter(model="P1S", seed=11, speed=TEST_SPEED),
+        SimulatedPrinter(model="P1S", seed=12, speed=TEST_SPEED),
+    ]
+
+
+@pytest.fixture
+def login_type() -> str:
+    """How the account signs in; parametrised by tests."""
+    return "password"
+
+
+@pytest.fixture
+async def cloud(
+    hass: HomeAssistant, simulator: SimulatorThread, login_type: str
+) -> AsyncIterator[FakeBambuCloud]:
+    """The fake cloud, with the integration pointed at it and at the simulated broker."""
+    first, second = simulator.printers
+    account = FakeAccount(
+        EMAIL, PASSWORD, UID, login_type=login_type,  # type: ignore[arg-type]
+        devices=[_device(first, "Workshop P1S"), _device(second, "Garage P1S")],
+    )  # fmt: skip
+    async with FakeBambuCloud([account]) as fake:
+        hass.data[CLOUD_ENDPOINTS] = lambda region: fake.endpoints(
+            mqtt_host=first.host, mqtt_port=first.mqtt_port
+        )
+        hass.data[CLOUD_TLS] = InsecureSkipVerify()  # self-made broker cert, see module doc
+        yield fake
+
+
+def _allow_on_broker(simulator: SimulatorThread, cloud: FakeBambuCloud) -> None:
+    """Register the freshly issued token with the simulated cloud broker."""
+    token = cloud.last_token(EMAIL)
+    for info in simulator.printers:
+        simulator.add_credentials(info.serial, f"u_{UID}", token)
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert "cloud" in result["menu_options"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "cloud"}
+    )
+    assert result["step_id"] == "cloud"
+    return str(result["flow_id"])
+
+
+async def _sign_in(hass: HomeAssistant, flow_id: str, password: str = PASSWORD) -> dict:
+    return await hass.config_entries.flow.async_configure(
+        flow_id, {"region": "global", "email": EMAIL, "password": password}
+    )
+
+
+async def test_password_sign_in_adds_printers(
+    hass: HomeAssistant,
+    simulator: SimulatorThread,
+    cloud: FakeBambuCloud,
+    caplog: pytest.LogCaptureFixture,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Sign in → pick both printers → one entry now, one discovered to confirm; both live."""
+    caplog.set_level(logging.DEBUG)
+    first, second = simulator.printers
+    flow_id = await _start(hass)
+    result = await _sign_in(hass, flow_id)
+    assert result["step_id"] == "cloud_printers"
+    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"printers": [first.serial, second.serial]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Workshop P1S"
+    data = result["data"]
+    assert data[CONF_METHOD] == "cloud"
+    assert data[CONF_CLOUD_ACCOUNT] == EMAIL
+    assert "password" not in json.dumps(data)
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, entry, "print_status") == "idle"
+    capabilities = hass.states.get(
+        next(
+            s.entity_id
+            for s in hass.states.async_all("sensor")
+            if s.entity_id.endswith("connection_capabilities")
+        )
+    )
+    assert capabilities.attributes["method"] == "cloud"
+
+    # The second printer waits under "Discovered" for a one-click confirmation.
+    discovered = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["step_id"] for f in discovered] == ["cloud_confirm"]
+    assert discovered[0]["context"]["unique_id"] == second.serial
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    token = cloud.last_token(EMAIL)
+    for secret in (PASSWORD, token, first.access_code):
+        assert secret not in json.dumps(diagnostics)
+        assert secret not in caplog.text
+
+
+async def test_wrong_password_and_outages(hass: HomeAssistant, cloud: FakeBambuCloud) -> None:
+    """Each failure lands next to the right field, and the flow can continue."""
+    flow_id = await _start(hass)
+    result = await _sign_in(hass, flow_id, password="wrong")
+    assert result["errors"] == {"password": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"region": "china", "email": "13800000000", "password": PASSWORD}
+    )
+    assert result["errors"] == {"email": "phone_not_supported"}
+    cloud.cloudflare_status = 403
+    result = await _sign_in(hass, flow_id)
+    assert result["errors"] == {"base": "cloudflare"}
+    cloud.cloudflare_status = None
+    cloud.server_error_status = 503
+    result = await _sign_in(hass, flow_id)
+    assert result["errors"] == {"base": "cloud_unavailable"}
+    cloud.server_error_status = None
+    result = await _sign_in(hass, flow_id)
+    assert result["step_id"] == "cloud_printers"
+
+
+@pytest.mark.parametrize("login_type", ["verifyCode"])
+async def test_email_code_wrong_expired_and_resend(
+    hass: HomeAssistant, cloud: FakeBambuCloud
+) -> None:
+    """A wrong code and an expired code are told apart; a new code can be requested."""
+    flow_id = await _start(hass)
+    result = await _sign_in(hass, flow_id)
+    assert result["step_id"] == "cloud_code"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"code": "000000"})
+    assert result["errors"] == {"code": "code_incorrect"}
+    cloud.advance(cloud.code_lifetime + 1)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"code": cloud.last_code(EMAIL)}
+    )
+    assert result["errors"] == {"code": "code_expired"}
+    sent = len(cloud.codes_sent(EMAIL))
+    result = await hass.config_entries.flow.async_configure(flow_id, {"send_new_code": True})
+    assert result["step_id"] == "cloud_code"
+    assert len(cloud.codes_sent(EMAIL)) == sent + 1
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"code": cloud.last_code(EMAIL)}
+    )
+    assert result["step_id"] == "cloud_printers"
+
+
+@pytest.mark.parametrize("login_type", ["tfa"])
+async def test_two_factor_and_fallback(hass: HomeAssistant, cloud: FakeBambuCloud) -> None:
+    """2FA works; when Bambu refuses it (CSRF), an e-mailed code takes over."""
+    flow_id = await _start(hass)
+    result = await _sign_in(hass, flow_id)
+    assert result["step_id"] == "cloud_tfa"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"code": "111111"})
+    assert result["errors"] == {"code": "code_incorrect"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {"code": "135790"})
+    assert result["step_id"] == "cloud_printers"
+
+    # A token the cloud marks as already expired cannot list printers: the flow stops cleanly.
+    flow_id = await _start(hass)
+    await _sign_in(hass, flow_id)
+    cloud.token_lifetime = -10
+    result = await hass.config_entries.flow.async_configure(flow_id, {"code": "135790"})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cloud_token_rejected"
+    cloud.token_lifetime = 3600
+
+    cloud.tfa_csrf_refusal = True
+    flow_id = await _start(hass)
+    result = await _sign_in(hass, flow_id)
+    result = await hass.config_entries.flow.async_configure(flow_id, {"code": "135790"})
+    assert result["step_id"] == "cloud_code"
+    assert result["description_placeholders"]["reason"] == "tfa_unavailable"
+
+
+async def test_expired_token_asks_to_sign_in_again(
+    hass: HomeAssistant, simulator: SimulatorThread, cloud: FakeBambuCloud
+) -> None:
+    """An expired token fails setup with reauth; signing in stores a new token."""
+    first = simulator.printers[0]
+    cloud.token_lifetime = 10
+    stale = cloud.issue_token(EMAIL)
+    cloud.advance(60)
+    credentials = {
+        "region": "global", "account": EMAIL, "access_token": stale, "uid": str(UID),
+        "expires_at": "2020-01-01T00:00:00+00:00",
+    }  # fmt: skip
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=first.serial,
+        title="Workshop P1S",
+        data={
+            CONF_METHOD: "cloud", "serial": first.serial, "model": "P1S", CONF_REGION: "global",
+            CONF_CLOUD_ACCOUNT: EMAIL, CONF_CLOUD_CREDENTIALS: credentials,
+        },
+    )  # fmt: skip
+    entry.add_to_hass(hass)
+    sibling = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=simulator.printers[1].serial,
+        data={**entry.data, "serial": simulator.printers[1].serial},
+    )
+    sibling.add_to_hass(hass)  # another printer of the same account, not loaded
+    cloud.token_lifetime = 3600
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    assert flow["step_id"] == "reauth_cloud"
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"password": "nope"})
+    assert result["errors"] == {"password": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"password": PASSWORD})
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_CLOUD_CREDENTIALS]["access_token"] == cloud.last_token(EMAIL)
+    assert sibling.data[CONF_CLOUD_CREDENTIALS]["access_token"] == cloud.last_token(EMAIL)
+
+
+async def test_all_printers_already_added(
+    hass: HomeAssistant, simulator: SimulatorThread, cloud: FakeBambuCloud
+) -> None:
+    """Nothing left to add: the flow says so instead of showing an empty list."""
+    for info in simulator.printers:
+        MockConfigEntry(domain=DOMAIN, unique_id=info.serial, data={}).add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await _sign_in(hass, flow_id)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_new_printers"
+
+
+async def test_confirm_a_further_printer(
+    hass: HomeAssistant, simulator: SimulatorThread, cloud: FakeBambuCloud
+) -> None:
+    """A printer offered under "Discovered" is added with one click and connects."""
+    first = simulator.printers[0]
+    flow_id = await _start(hass)
+    await _sign_in(hass, flow_id)
+    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
+    token = cloud.last_token(EMAIL)
+    data = {
+        CONF_METHOD: "cloud", "serial": first.serial, "model": "P1S", CONF_REGION: "global",
+        CONF_CLOUD_ACCOUNT: EMAIL,
+        CONF_CLOUD_CREDENTIALS: {"region": "global", "account": EMAIL, "access_token": token,
+                                 "uid": str(UID), "expires_at": None},
+    }  # fmt: skip
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "integration_discovery"}, data=data
+    )
+    assert result["step_id"] == "cloud_confirm"
+    assert result["description_placeholders"] == {"serial": first.serial}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+    again = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "integration_discovery"}, data=data
+    )
+    assert again["reason"] == "already_configured"
