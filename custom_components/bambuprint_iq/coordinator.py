@@ -289,10 +289,31 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
             self._first_state.set()
             self._ready.set()
             self.data = state
+            self._update_developer_mode_issue(state)
             return
+        if state.signed_commands_required != previous.signed_commands_required:
+            self._update_developer_mode_issue(state)
         self.write_stats.snapshots += 1
         self.last_changed_fields = result.changed_fields
         self.async_set_updated_data(state)
+
+    @callback
+    def _update_developer_mode_issue(self, state: PrinterState) -> None:
+        """Added for Developer Mode, but the printer demands signed commands: say how to fix."""
+        issue_id = _developer_mode_issue_id(self.config_entry)
+        if self.method is ConnectionMethod.DEVELOPER and state.signed_commands_required:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                learn_more_url=DEVELOPER_MODE_URL,
+                translation_key="developer_mode_off",
+                translation_placeholders={"title": self.config_entry.title},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     @callback
     def _handle_availability(self, available: bool) -> None:
@@ -316,6 +337,13 @@ class PrinterCoordinator(DataUpdateCoordinator[PrinterState]):
         self.last_update_success = False
         self.last_changed_fields = None
         self.async_update_listeners()
+
+
+DEVELOPER_MODE_URL = "https://wiki.bambulab.com/en/software/third-party-integration"
+
+
+def _developer_mode_issue_id(entry: ConfigEntry) -> str:
+    return f"developer_mode_off_{entry.entry_id}"
 
 
 def async_create_certificate_issue(

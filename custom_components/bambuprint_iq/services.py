@@ -19,6 +19,11 @@ from .core.history import ExportFormat, HistoryError, Outcome, RecordNotFoundErr
 from .history_store import async_get_history_store, storage_dir
 from .profile_view import ProfileDownloadView
 from .services_analysis import ANALYZE_PRINT_SCHEMA, SERVICE_ANALYZE_PRINT, async_analyze_print
+from .services_bambu_connect import (
+    BAMBU_CONNECT_SCHEMA,
+    SERVICE_BAMBU_CONNECT_URL,
+    async_bambu_connect_url,
+)
 from .services_library import (
     CORRECT_FILAMENT_SCHEMA,
     DELETE_PROFILE_SCHEMA,
@@ -202,6 +207,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
             if name in (SERVICE_CORRECT_FILAMENT, SERVICE_DELETE_PROFILE)
             else SupportsResponse.ONLY,
         )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_BAMBU_CONNECT_URL,
+        async_bambu_connect_url,
+        BAMBU_CONNECT_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
     hass.http.register_view(ProfileDownloadView(profile_library(hass).root))
     hass.services.async_register(
         DOMAIN,

@@ -36,7 +36,7 @@ from simulator.sim_thread import SimulatorThread
 from tests.fakes.bambu_cloud import FakeAccount, FakeBambuCloud
 
 from .conftest import TEST_SPEED
-from .test_entities import state_of
+from .test_entities import state_of, wait_for
 
 EMAIL = "maker@example.com"
 PASSWORD = "correct horse"
@@ -310,3 +310,22 @@ async def test_confirm_a_further_printer(
         DOMAIN, context={"source": "integration_discovery"}, data=data
     )
     assert again["reason"] == "already_configured"
+
+
+async def test_cloud_outage_and_recovery(
+    hass: HomeAssistant, simulator: SimulatorThread, cloud: FakeBambuCloud
+) -> None:
+    """The cloud broker goes away: entities unavailable; it comes back: live again."""
+    first = simulator.printers[0]
+    flow_id = await _start(hass)
+    await _sign_in(hass, flow_id)
+    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
+    result = await hass.config_entries.flow.async_configure(flow_id, {"printers": [first.serial]})
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert state_of(hass, entry, "print_status") == "idle"
+    await hass.async_add_executor_job(simulator.stop_broker, first.serial)
+    await wait_for(hass, lambda: state_of(hass, entry, "print_status") == "unavailable", 30)
+    await hass.async_add_executor_job(simulator.start_broker, first.serial)
+    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
+    await wait_for(hass, lambda: state_of(hass, entry, "print_status") == "idle", 60)

@@ -10,8 +10,12 @@ import logging
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -341,3 +345,41 @@ async def test_ams_added_later_and_stale_unit_removal(
     )  # fmt: skip
     response = await client.receive_json()
     assert response["success"]
+
+
+@pytest.mark.parametrize(
+    "printers", [[SimulatedPrinter(model="X1C", secured=True, seed=2, speed=TEST_SPEED)]]
+)
+async def test_developer_mode_repair_follows_the_printer(
+    hass: HomeAssistant, simulator: SimulatorThread, printer: PrinterInfo
+) -> None:
+    """Added for Developer Mode while the printer demands signatures: a repair says how to fix;
+    it disappears once Developer Mode is on."""
+    entry = await setup_printer(hass, printer)
+    issue_id = f"developer_mode_off_{entry.entry_id}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.learn_more_url.startswith("https://wiki.bambulab.com/")
+    await hass.async_add_executor_job(simulator.set_secured, printer.serial, False)
+    await wait_for(hass, lambda: ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None, 30)
+
+
+async def test_bambu_connect_hand_off(hass: HomeAssistant) -> None:
+    """The documented URL scheme, percent-encoded; anything but a .gcode.3mf is refused."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    result = await hass.services.async_call(
+        DOMAIN,
+        "bambu_connect_url",
+        {"path": "/home/me/My Prints/benchy v2.gcode.3mf"},
+        blocking=True,
+        return_response=True,
+    )
+    assert result["url"] == (
+        "bambu-connect://import-file?path=%2Fhome%2Fme%2FMy%20Prints%2Fbenchy%20v2.gcode.3mf"
+        "&name=benchy%20v2&version=1.0.0"
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "bambu_connect_url", {"path": "benchy.stl"}, blocking=True, return_response=True
+        )
+    assert err.value.translation_key == "not_a_sliced_file"
