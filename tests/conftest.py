@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from homeassistant.core import HomeAssistant
 import pytest
 
-from homeassistant.core import HomeAssistant
-
 import custom_components.bambuprint_iq  # noqa: F401
+from custom_components.bambuprint_iq.discovery import SSDP_BIND
 
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -25,7 +25,9 @@ def auto_enable_custom_integrations(
     """Load integrations from custom_components, and give every test its own config folder
     (the integration writes its databases under ``<config>/bambuprint_iq/``)."""
     hass.config.config_dir = str(tmp_path)
-    yield
+    # Printer discovery listens on loopback and a free port in tests, never on the LAN.
+    hass.data[SSDP_BIND] = ("127.0.0.1", 0)
+    return
 
 
 @pytest.fixture

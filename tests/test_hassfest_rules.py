@@ -143,16 +143,20 @@ def test_icons_refer_to_translated_entities() -> None:
 
 def test_config_flow_strings() -> None:
     """Every step, error and abort reason the flow uses is translated."""
-    source = _source("config_flow.py")
+    source = _source("config_flow.py") + _source("config_flow_cloud.py")
     steps = set(re.findall(r'step_id="([a-z_]+)"', source))
-    steps |= set(re.findall(r"async_step_([a-z_]+)\(", source)) - {"reauth"}
-    steps |= {"developer", "local"}
+    steps |= {"developer", "local"}  # shown with step_id=method.value
     for step in steps:
         if step == "init":
             assert "init" in EN["options"]["step"]
         else:
             assert step in EN["config"]["step"], step
-    for error in re.findall(r'"([a-z_]+)"\}', source):
+    errors = re.findall(r'(?:CONF_[A-Z_]+|"base"): "([a-z_]+)"\}', source)
+    errors += re.findall(r'return "([a-z_]+)" if', source) + re.findall(
+        r'else "([a-z_]+)"\n', source
+    )
+    assert errors
+    for error in errors:
         if error not in EN["config"]["abort"]:
             assert error in EN["config"]["error"], error
     for reason in re.findall(r'reason="([a-z_]+)"', source):

@@ -10,6 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 from .assistant import async_setup_assistant, async_unload_assistant, is_assistant
 from .const import CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
+from .discovery import async_start_discovery
 from .drying import DryingTracker
 from .history_options import alert_thresholds
 from .history_recorder import PrinterHistoryRecorder
@@ -30,6 +31,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once; they find the printer entries they need at call time."""
     async_setup_services(hass)
+    await async_start_discovery(hass)
     return True
 
 

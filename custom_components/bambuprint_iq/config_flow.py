@@ -155,6 +155,7 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
         self._form_step = "developer"
         self._certificate: CertificateInfo | None = None
         self._identity: PrinterIdentity | None = None
+        self._discovered: dict[str, Any] = {}
 
     @staticmethod
     @callback
@@ -272,7 +273,33 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
         schema = _printer_schema(defaults, with_serial=True)
         if user_input is not None:
             schema = self.add_suggested_values_to_schema(schema, user_input)
+        elif self._discovered:
+            schema = self.add_suggested_values_to_schema(schema, self._discovered)
         return self.async_show_form(step_id=method.value, data_schema=schema, errors=errors)
+
+    async def async_step_discovery(self, discovery_info: dict[str, Any]) -> ConfigFlowResult:
+        """A printer announced itself on the LAN: offer it with address and serial filled in."""
+        serial = str(discovery_info[CONF_SERIAL])
+        await self.async_set_unique_id(serial)
+        self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info[CONF_HOST]})
+        self._discovered = {CONF_HOST: discovery_info[CONF_HOST], CONF_SERIAL: serial}
+        self.context["title_placeholders"] = {
+            "name": str(discovery_info.get("name") or f"Bambu Lab {serial[-4:]}")
+        }
+        return await self.async_step_discovered()
+
+    async def async_step_discovered(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how to connect to the printer that was found."""
+        return self.async_show_menu(
+            step_id="discovered",
+            menu_options=[ConnectionMethod.DEVELOPER.value, ConnectionMethod.LOCAL.value],
+            description_placeholders={
+                "serial": self._discovered[CONF_SERIAL],
+                "host": self._discovered[CONF_HOST],
+            },
+        )
 
     async def _async_read_certificate(self, data: Mapping[str, Any]) -> dict[str, str]:
         """Fetch the leaf certificate without sending credentials; check it names the serial."""
