@@ -16,6 +16,7 @@ from .history_options import alert_thresholds
 from .history_recorder import PrinterHistoryRecorder
 from .history_store import async_get_history_store, storage_dir
 from .services import async_setup_services
+from .tray_specs import TraySpecs
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -51,7 +52,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
         drying=DryingTracker(storage_dir(hass) / "drying" / f"{entry.data[CONF_SERIAL]}.json"),
     )
     await recorder.async_start()
-    entry.runtime_data = BambuRuntimeData(coordinator=coordinator, recorder=recorder)
+    entry.runtime_data = BambuRuntimeData(
+        coordinator=coordinator, recorder=recorder, tray_specs=TraySpecs(hass, entry)
+    )
+    entry.runtime_data.tray_specs.async_track()  # type: ignore[union-attr]
 
     async def _async_stop(_event: Event) -> None:
         await recorder.async_stop()

@@ -58,6 +58,7 @@ from .core.printer.tls import InsecureSkipVerify, PinnedCertificate, TlsPolicy
 
 if TYPE_CHECKING:
     from .history_recorder import PrinterHistoryRecorder
+    from .tray_specs import TraySpecs
 
 LOGGER = logging.getLogger(__package__)
 FIRST_STATE_TIMEOUT = 30.0
@@ -93,6 +94,7 @@ class BambuRuntimeData:
 
     coordinator: PrinterCoordinator
     recorder: PrinterHistoryRecorder
+    tray_specs: TraySpecs | None = None
 
 
 type BambuConfigEntry = ConfigEntry[BambuRuntimeData]

@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, UnitOfTemperature, UnitOfTime
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import PrinterCoordinator
@@ -26,6 +27,7 @@ from .entity import (
     ams_device_info,
     freeze_attributes,
 )
+from .tray_specs import SIGNAL_TRAY_SPECS
 
 HUMIDITY_LETTERS = ["A", "B", "C", "D", "E"]
 _DRYER_KINDS = {AmsKind.AMS_2_PRO, AmsKind.AMS_HT}
@@ -237,11 +239,26 @@ class TraySensor(_AmsEntity, SensorEntity):
         tray = self.tray
         return None if tray is None else self.entity_description.value_fn(tray)
 
+    async def async_added_to_hass(self) -> None:
+        """Also refresh when recommended settings for a third-party spool arrive."""
+        await super().async_added_to_hass()
+        signal = f"{SIGNAL_TRAY_SPECS}_{self.coordinator.config_entry.entry_id}"
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, signal, self.async_write_if_changed)
+        )
+
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Filament details for the type sensor."""
+        """Filament details for the type sensor, plus looked-up settings for other brands."""
         tray = self.tray
-        return None if tray is None else self.entity_description.attributes_fn(tray)
+        if tray is None:
+            return None
+        attributes = self.entity_description.attributes_fn(tray)
+        specs = self.coordinator.config_entry.runtime_data.tray_specs
+        recommended = specs.for_tray(tray) if specs is not None and attributes else None
+        if recommended:
+            attributes = {**(attributes or {}), "recommended": recommended}
+        return attributes
 
     def render(self) -> object:
         """Value plus attributes."""

@@ -30,10 +30,11 @@ from custom_components.bambuprint_iq.core.filament import (
 from custom_components.bambuprint_iq.history_store import storage_dir
 from custom_components.bambuprint_iq.services_library import FILAMENT_LIBRARY
 from simulator.fleet import PrinterInfo
+from simulator.sim_thread import SimulatorThread
 from tests.fakes.filament_web import FilamentWeb, ofd_ndjson, spoolmandb_json
 
 from .conftest import setup_printer
-from .test_entities import state_of, wait_for
+from .test_entities import entity_id, state_of, wait_for
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
@@ -175,3 +176,33 @@ async def test_generate_profile_errors(hass: HomeAssistant, filament_site: Filam
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "delete_profile", {"profile_id": "no-such-profile"})
     assert err.value.translation_key == "profile_not_found"
+
+
+async def test_third_party_spool_gets_recommended_settings(
+    hass: HomeAssistant,
+    filament_site: FilamentWeb,
+    simulator: SimulatorThread,
+    printer: PrinterInfo,
+) -> None:
+    """A non-RFID spool the user described as eSUN PETG shows eSUN's settings on its tray."""
+    entry = await setup_printer(hass, printer)
+    tray = {
+        "id": "2", "tray_type": "PETG", "tray_sub_brands": "eSUN PETG", "tray_color": "1E90FFFF",
+        "tag_uid": "0000000000000000", "tray_uuid": "00000000000000000000000000000000",
+        "tray_info_idx": "GFG99", "nozzle_temp_min": "220", "nozzle_temp_max": "260", "remain": -1,
+    }  # fmt: skip
+    await hass.async_add_executor_job(
+        simulator.patch_status, printer.serial, {"ams": {"ams": [{"id": "0", "tray": [tray]}]}}
+    )
+    sensor = entity_id(hass, entry, "ams_0_tray_2_type")
+
+    def recommended() -> dict | None:
+        return hass.states.get(sensor).attributes.get("recommended")
+
+    await wait_for(hass, lambda: recommended() is not None, 30)
+    assert recommended()["nozzle_temp"] == {"min": 230, "max": 250}
+    assert "open_filament_database" in recommended()["sources"]
+    # Bambu's own RFID spools need no lookup.
+    assert (
+        "recommended" not in hass.states.get(entity_id(hass, entry, "ams_0_tray_0_type")).attributes
+    )
