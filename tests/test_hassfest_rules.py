@@ -172,7 +172,10 @@ def test_exception_and_issue_keys_are_translated() -> None:
                 in_exceptions = key in EN.get("exceptions", {})
                 in_issues = key in EN.get("issues", {})
                 in_entities = any(key in entries for entries in EN["entity"].values())
-                assert in_exceptions or in_issues or in_entities, f"{path.name}: {key}"
+                in_selectors = key in EN.get("selector", {})
+                assert in_exceptions or in_issues or in_entities or in_selectors, (
+                    f"{path.name}: {key}"
+                )
 
 
 def test_services_agree_with_translations_and_icons() -> None:
