@@ -52,10 +52,18 @@ def test_manifest_keys_and_order() -> None:
     assert set(keys) <= allowed
 
 
+HA_PINNED = ("paho-mqtt", "anthropic", "numpy", "pillow")
+
+
 def test_requirements_are_compatible_with_home_assistant_pins() -> None:
-    """A requirement Home Assistant pins itself must accept HA's version, not pin another."""
+    """Packages Home Assistant pins itself get ranges (its pin wins, whatever the version);
+    every third-party package the code imports is declared."""
+    names = {re.split(r"[<>=]", r)[0].lower() for r in MANIFEST["requirements"]}
     for requirement in MANIFEST["requirements"]:
-        assert "==" not in requirement or not requirement.startswith("paho-mqtt"), requirement
+        name = re.split(r"[<>=]", requirement)[0].lower()
+        if name in HA_PINNED:
+            assert "==" not in requirement, requirement
+    assert {"paho-mqtt", "anthropic", "protego", "pypdf", "numpy", "pillow"} <= names
 
 
 def test_hacs_json() -> None:
