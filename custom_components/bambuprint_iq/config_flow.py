@@ -431,6 +431,9 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """New IP address or access code for the same printer."""
         entry = self._get_reconfigure_entry()
+        if is_assistant(entry) or is_cloud(entry.data):
+            # Nothing address-like to change: the key/sign-in is renewed through reauth.
+            return self.async_abort(reason="reconfigure_not_needed")
         errors: dict[str, str] = {}
         if user_input is not None:
             self._data = {**entry.data, **_flatten(user_input)}

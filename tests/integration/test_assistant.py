@@ -271,3 +271,12 @@ async def test_no_assistant(hass: HomeAssistant, photo_dir: Path) -> None:
             DOMAIN, "analyze_print", {"images": [str(photo)]}, blocking=True, return_response=True
         )
     assert err.value.translation_key == "assistant_not_configured"
+
+
+async def test_assistant_has_nothing_to_reconfigure(
+    hass: HomeAssistant, assistant: MockConfigEntry
+) -> None:
+    """Reconfigure on the assistant explains instead of failing."""
+    result = await assistant.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_not_needed"
