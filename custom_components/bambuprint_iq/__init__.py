@@ -8,7 +8,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .assistant import async_setup_assistant, async_unload_assistant, is_assistant
-from .const import CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
+from .const import CONF_RETENTION_DAYS, CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
 from .discovery import async_start_discovery
 from .drying import DryingTracker
@@ -50,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
         room_sensors=entry.options.get(CONF_ROOM_SENSORS, []),
         thresholds=alert_thresholds(entry.options),
         drying=DryingTracker(storage_dir(hass) / "drying" / f"{entry.data[CONF_SERIAL]}.json"),
+        retention_days=int(entry.options.get(CONF_RETENTION_DAYS, 0)),
     )
     await recorder.async_start()
     entry.runtime_data = BambuRuntimeData(

@@ -53,6 +53,7 @@ from .const import (
     CONF_MODEL,
     CONF_MQTT_PORT,
     CONF_NOZZLE_DEVIATION,
+    CONF_RETENTION_DAYS,
     CONF_ROOM_SENSORS,
     CONF_SERIAL,
     CONF_SKIP_TLS_VERIFY,
@@ -476,6 +477,7 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
                     CONF_NOZZLE_DEVIATION: int(user_input[CONF_NOZZLE_DEVIATION]),
                     CONF_BED_DEVIATION: int(user_input[CONF_BED_DEVIATION]),
                     CONF_STALL_MINUTES: int(user_input[CONF_STALL_MINUTES]),
+                    CONF_RETENTION_DAYS: int(user_input[CONF_RETENTION_DAYS]),
                 }
             )
         options = self.config_entry.options
@@ -505,6 +507,9 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
                     CONF_STALL_MINUTES,
                     default=options.get(CONF_STALL_MINUTES, DEFAULT_STALL_MINUTES),
                 ): _number(1, 240, "min"),
+                vol.Required(
+                    CONF_RETENTION_DAYS, default=options.get(CONF_RETENTION_DAYS, 0)
+                ): _number(0, 3650, "d"),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

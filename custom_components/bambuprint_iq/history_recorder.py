@@ -32,6 +32,7 @@ from .core.history import (
     Outcome,
     PrintRecord,
     PrintTracker,
+    RetentionPolicy,
     RoomQuantity,
     RoomSample,
 )
@@ -99,6 +100,7 @@ class PrinterHistoryRecorder:
         room_sensors: Sequence[str] = (),
         thresholds: AlertThresholds | None = None,
         drying: DryingTracker | None = None,
+        retention_days: int = 0,
     ) -> None:
         """Nothing runs until :meth:`async_start`."""
         self.hass = hass
@@ -115,6 +117,7 @@ class PrinterHistoryRecorder:
         self._invalid_logged = False
         self._monitor = PrinterAlertMonitor(thresholds)
         self.drying = drying
+        self.retention = RetentionPolicy(max_age_days=retention_days) if retention_days else None
         self.last_analysis: dict[str, Any] | None = None
         """Score, id and time of the latest photo analysis of this printer."""
         self.alerts: dict[AlertKind, tuple[Alert, ...]] = {}
@@ -129,6 +132,7 @@ class PrinterHistoryRecorder:
         """Resume an open record after a restart, then follow the printer."""
         if self.drying is not None:
             await self.hass.async_add_executor_job(self.drying.load)
+        await self._async_apply_retention()
         open_record = await self.store.open_record(self.printer_id)
         self._tracker = PrintTracker(self.printer_id, open_record=open_record)
         self.open_record = open_record
@@ -267,6 +271,7 @@ class PrinterHistoryRecorder:
                     return
                 await self.store.save(record)
                 if not record.is_open:
+                    await self._async_apply_retention()
                     await self._async_refresh_summary()
                     await self._async_save_drying()
             except Exception:
@@ -275,6 +280,13 @@ class PrinterHistoryRecorder:
                 )
             finally:
                 self._queue.task_done()
+
+    async def _async_apply_retention(self) -> None:
+        """Drop this printer's finished prints older than the retention the user chose."""
+        if self.retention is not None:
+            await self.store.apply_retention(
+                self.retention, dt_util.utcnow(), printer_id=self.printer_id
+            )
 
     async def _async_refresh_summary(self) -> None:
         records = await self.store.list_records(printer_id=self.printer_id)

@@ -52,6 +52,7 @@ ATTR_FORMAT = "format"
 SERVICE_GET_INSIGHTS = "get_insights"
 SERVICE_RECORD_OUTCOME = "record_outcome"
 SERVICE_EXPORT_HISTORY = "export_history"
+SERVICE_DELETE_PRINT = "delete_print"
 
 GET_INSIGHTS_SCHEMA = vol.Schema({vol.Optional(ATTR_DEVICE_ID): cv.string})
 RECORD_OUTCOME_SCHEMA = vol.All(
@@ -74,6 +75,24 @@ EXPORT_HISTORY_SCHEMA = vol.Schema(
         vol.Optional(ATTR_FORMAT, default="csv"): vol.In([f.value for f in ExportFormat]),
     }
 )
+
+
+DELETE_PRINT_SCHEMA = vol.Schema(
+    {vol.Required(ATTR_RECORD_ID): vol.All(cv.string, vol.Length(max=80))}
+)
+
+
+async def _async_delete_print(call: ServiceCall) -> ServiceResponse:
+    """Remove one print record (e.g. a test print that should not count)."""
+    store = await async_get_history_store(call.hass)
+    record_id = call.data[ATTR_RECORD_ID]
+    if not await store.delete(record_id):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="record_not_found",
+            translation_placeholders={"record_id": record_id},
+        )
+    return {"deleted": record_id}
 
 
 def _printer_entry(hass: HomeAssistant, device_id: str) -> BambuConfigEntry:
@@ -236,5 +255,6 @@ def async_setup_services(hass: HomeAssistant) -> None:
             EXPORT_HISTORY_SCHEMA,
             SupportsResponse.OPTIONAL,
         ),
+        (SERVICE_DELETE_PRINT, _async_delete_print, DELETE_PRINT_SCHEMA, SupportsResponse.OPTIONAL),
     ):
         hass.services.async_register(DOMAIN, name, handler, schema, supports_response=response)

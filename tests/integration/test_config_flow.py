@@ -353,4 +353,5 @@ async def test_options_flow(hass: HomeAssistant, printer: PrinterInfo) -> None:
         "nozzle_deviation": 15,
         "bed_deviation": 5,
         "stall_minutes": 30,
+        "history_retention_days": 0,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import json
 from pathlib import Path
 
@@ -15,12 +16,14 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 import voluptuous as vol
 
 from custom_components.bambuprint_iq.const import CONF_ROOM_SENSORS, DOMAIN
+from custom_components.bambuprint_iq.core.history import PrintRecord
 from custom_components.bambuprint_iq.history_recorder import EVENT_PRINT
+from custom_components.bambuprint_iq.history_store import async_get_history_store
 from simulator.fleet import PrinterInfo
 from simulator.job import JobSpec
 from simulator.sim_thread import SimulatorThread
 
-from .conftest import setup_printer
+from .conftest import entry_for, setup_printer
 from .test_entities import entity_id, state_of, wait_for
 
 SHORT_JOB = JobSpec(name="Benchy", duration_minutes=2, total_layers=20, task_id="7001")
@@ -268,3 +271,37 @@ async def test_damaged_drying_file_starts_afresh(hass: HomeAssistant, printer: P
     assert state_of(hass, entry, "ams_0_drying_advice") in ("none", "soon", "due", "unknown")
     await hass.config_entries.async_unload(entry.entry_id)
     assert json.loads(drying_file.read_text())
+
+
+async def test_retention_and_deleting_a_print(
+    hass: HomeAssistant, simulator: SimulatorThread, printer: PrinterInfo
+) -> None:
+    """Old prints beyond the chosen retention go at start-up; one print can be deleted."""
+    store = await async_get_history_store(hass)
+    long_ago = dt_util.utcnow() - timedelta(days=400)
+    recent = dt_util.utcnow() - timedelta(days=2)
+    for record_id, when in (("old-print", long_ago), ("recent-print", recent)):
+        await store.save(
+            PrintRecord(
+                record_id=record_id, printer_id=printer.serial, started_at=when,
+                last_seen_at=when + timedelta(hours=1), ended_at=when + timedelta(hours=1),
+                end_observed=True,
+            )
+        )  # fmt: skip
+    entry = entry_for(printer)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={"history_retention_days": 365})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert [r.record_id for r in await store.list_records(printer_id=printer.serial)] == [
+        "recent-print"
+    ]
+    await hass.services.async_call(
+        DOMAIN, "delete_print", {"record_id": "recent-print"}, blocking=True
+    )
+    assert await store.count(printer.serial) == 0
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "delete_print", {"record_id": "recent-print"}, blocking=True
+        )
+    assert err.value.translation_key == "record_not_found"

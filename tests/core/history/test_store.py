@@ -156,6 +156,20 @@ def test_retention_by_age_and_count_spares_open_prints(store: HistoryStore) -> N
         RetentionPolicy(max_records=0)
 
 
+def test_retention_can_be_limited_to_one_printer(store: HistoryStore) -> None:
+    now = T0 + timedelta(days=100)
+    old = {
+        "started_at": now - timedelta(days=60, hours=2),
+        "last_seen_at": now - timedelta(days=60),
+        "ended_at": now - timedelta(days=60),
+    }
+    store.save_many(
+        [full_record("a-old", printer_id="A", **old), full_record("b-old", printer_id="B", **old)]
+    )
+    assert store.apply_retention(RetentionPolicy(max_age_days=30), now, printer_id="A") == 1
+    assert {r.record_id for r in store.list_records()} == {"b-old"}
+
+
 def test_garbage_file_gives_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / DB_FILENAME).write_bytes(b"this is not a database" * 100)
     with pytest.raises(HistoryStorageError):

@@ -155,9 +155,11 @@ class AsyncHistoryStore:
         """See HistoryStore.delete."""
         return await self._call(self._live().delete, record_id)
 
-    async def apply_retention(self, policy: RetentionPolicy, now: datetime) -> int:
+    async def apply_retention(
+        self, policy: RetentionPolicy, now: datetime, *, printer_id: str | None = None
+    ) -> int:
         """See HistoryStore.apply_retention."""
-        return await self._call(self._live().apply_retention, policy, now)
+        return await self._call(self._live().apply_retention, policy, now, printer_id=printer_id)
 
     async def export(self, fmt: ExportFormat, *, printer_id: str | None = None) -> str:
         """All (or one printer's) records as CSV or JSON text, oldest first."""

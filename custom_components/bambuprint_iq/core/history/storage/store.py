@@ -263,22 +263,27 @@ class HistoryStore:
         with self._write() as conn:
             return conn.execute("DELETE FROM prints WHERE record_id = ?", (record_id,)).rowcount > 0
 
-    def apply_retention(self, policy: RetentionPolicy, now: datetime) -> int:
-        """Delete finished records outside the policy; returns how many were deleted."""
+    def apply_retention(
+        self, policy: RetentionPolicy, now: datetime, *, printer_id: str | None = None
+    ) -> int:
+        """Delete finished records outside the policy (of one printer, or all); returns how
+        many were deleted."""
         deleted = 0
+        scope, args = ("", ()) if printer_id is None else (" AND printer_id = ?", (printer_id,))
         with self._write() as conn:
             cutoff = policy.cutoff(now)
             if cutoff is not None:
                 deleted += conn.execute(
-                    "DELETE FROM prints WHERE ended_at IS NOT NULL AND ended_at < ?",
-                    (cutoff.timestamp(),),
+                    "DELETE FROM prints WHERE ended_at IS NOT NULL AND ended_at < ?" + scope,
+                    (cutoff.timestamp(), *args),
                 ).rowcount
             if policy.max_records is not None:
                 deleted += conn.execute(
-                    "DELETE FROM prints WHERE ended_at IS NOT NULL AND record_id NOT IN "
-                    "(SELECT record_id FROM prints WHERE ended_at IS NOT NULL "
-                    "ORDER BY started_at DESC LIMIT ?)",
-                    (policy.max_records,),
+                    "DELETE FROM prints WHERE ended_at IS NOT NULL" + scope + " AND record_id "
+                    "NOT IN (SELECT record_id FROM prints WHERE ended_at IS NOT NULL"
+                    + scope
+                    + " ORDER BY started_at DESC LIMIT ?)",
+                    (*args, *args, policy.max_records),
                 ).rowcount
         return deleted
 
