@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final, cast
 
-from homeassistant.components.camera import async_get_image
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
@@ -74,6 +73,10 @@ async def _async_photos(hass: HomeAssistant, call: ServiceCall) -> list[bytes]:
                 translation_placeholders={"path": raw, "error": str(err)},
             ) from err
     if camera := call.data.get(ATTR_CAMERA):
+        # Imported on use: the camera component pulls in its JPEG library, which not every
+        # installation needs for analyses of photo files.
+        from homeassistant.components.camera import async_get_image  # noqa: PLC0415
+
         try:
             photos.append((await async_get_image(hass, camera)).content)
         except HomeAssistantError as err:
