@@ -16,11 +16,14 @@ from .history_options import alert_thresholds
 from .history_recorder import PrinterHistoryRecorder
 from .history_store import async_get_history_store, storage_dir
 from .services import async_setup_services
+from .services_camera import async_setup_camera_services
 from .tray_specs import TraySpecs
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CAMERA,
+    Platform.IMAGE,
     Platform.LIGHT,
     Platform.SELECT,
     Platform.SENSOR,
@@ -32,6 +35,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once; they find the printer entries they need at call time."""
     async_setup_services(hass)
+    async_setup_camera_services(hass)
     await async_start_discovery(hass)
     return True
 

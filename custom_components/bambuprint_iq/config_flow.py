@@ -58,6 +58,7 @@ from .const import (
     CONF_SERIAL,
     CONF_SKIP_TLS_VERIFY,
     CONF_STALL_MINUTES,
+    CONF_TIMELAPSE,
     DEFAULT_CAMERA_PORT,
     DEFAULT_FULL_REFRESH_MINUTES,
     DEFAULT_MQTT_PORT,
@@ -478,6 +479,7 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
                     CONF_BED_DEVIATION: int(user_input[CONF_BED_DEVIATION]),
                     CONF_STALL_MINUTES: int(user_input[CONF_STALL_MINUTES]),
                     CONF_RETENTION_DAYS: int(user_input[CONF_RETENTION_DAYS]),
+                    CONF_TIMELAPSE: bool(user_input[CONF_TIMELAPSE]),
                 }
             )
         options = self.config_entry.options
@@ -510,6 +512,7 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
                 vol.Required(
                     CONF_RETENTION_DAYS, default=options.get(CONF_RETENTION_DAYS, 0)
                 ): _number(0, 3650, "d"),
+                vol.Required(CONF_TIMELAPSE, default=options.get(CONF_TIMELAPSE, False)): bool,
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -24,6 +24,7 @@ CONF_NOZZLE_DEVIATION: Final = "nozzle_deviation"
 CONF_BED_DEVIATION: Final = "bed_deviation"
 CONF_STALL_MINUTES: Final = "stall_minutes"
 CONF_RETENTION_DAYS: Final = "history_retention_days"
+CONF_TIMELAPSE: Final = "timelapse"
 
 SIGNAL_PROFILES_CHANGED: Final = f"{DOMAIN}_profiles_changed"
 

@@ -354,4 +354,5 @@ async def test_options_flow(hass: HomeAssistant, printer: PrinterInfo) -> None:
         "bed_deviation": 5,
         "stall_minutes": 30,
         "history_retention_days": 0,
+        "timelapse": False,
     }
