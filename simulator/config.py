@@ -41,6 +41,7 @@ class SimulatedPrinter:
     seed: int = 0
     speed: float = 1.0
     demo: bool = False
+    rtsp_port: int = 0  # X1/H2/P2S RTSPS camera (port 322 on a real printer)
 
     def __post_init__(self) -> None:
         get_model(self.model)  # fail early on unknown models
@@ -48,7 +49,7 @@ class SimulatedPrinter:
             validate_serial(self.serial)
         if self.access_code is not None:
             validate_access_code(self.access_code)
-        for port in (self.mqtt_port, self.camera_port):
+        for port in (self.mqtt_port, self.camera_port, self.rtsp_port):
             if not 0 <= port <= 65535:
                 raise ValueError("ports must be in 0..65535")
 
@@ -66,6 +67,7 @@ class PrinterInfo:
     camera_port: int | None  # None for models without the port-6000 JPEG camera
     fingerprint: str  # SHA-256 of the leaf certificate (DER), lower-case hex
     secured: bool
+    rtsp_port: int | None = None  # None for models without the RTSPS camera
 
     def as_dict(self) -> JsonDict:
         """Everything, access code included (the CLI prints this for the demo)."""
@@ -79,6 +81,7 @@ class PrinterInfo:
             "camera_port": self.camera_port,
             "fingerprint": self.fingerprint,
             "secured": self.secured,
+            "rtsp_port": self.rtsp_port,
         }
 
 

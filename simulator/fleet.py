@@ -25,6 +25,7 @@ from simulator.config import PrinterInfo, SimulatedPrinter, free_port, resolve_s
 from simulator.job import JobSpec
 from simulator.models import CameraKind
 from simulator.payload_ops import merge_status
+from simulator.rtsp import RtspStats
 from simulator.runtime import PrinterRuntime, ReceivedRequest
 from simulator.state import PrinterSetup
 
@@ -90,15 +91,23 @@ class SimulatorFleet:
         self, config: SimulatedPrinter, setup: PrinterSetup, certificate: PrinterCertificate
     ) -> None:
         has_camera = setup.spec.camera is CameraKind.JPEG
+        has_rtsp = setup.spec.camera is CameraKind.RTSP
         for attempt in range(_BIND_ATTEMPTS):
             mqtt_port = config.mqtt_port or free_port(setup.host)
             camera_port = (config.camera_port or free_port(setup.host)) if has_camera else None
-            runtime = PrinterRuntime(setup, certificate, mqtt_port, camera_port, self._clock)
+            rtsp_port = (config.rtsp_port or free_port(setup.host)) if has_rtsp else None
+            runtime = PrinterRuntime(
+                setup, certificate, mqtt_port, camera_port, self._clock, rtsp_port=rtsp_port
+            )
             try:
                 await runtime.start()
             except Exception as err:
                 await runtime.stop()
-                picked = not config.mqtt_port or (has_camera and not config.camera_port)
+                picked = (
+                    not config.mqtt_port
+                    or (has_camera and not config.camera_port)
+                    or (has_rtsp and not config.rtsp_port)
+                )
                 if picked and _is_address_in_use(err) and attempt + 1 < _BIND_ATTEMPTS:
                     continue
                 raise
@@ -114,14 +123,16 @@ class SimulatorFleet:
             camera_port=camera_port,
             fingerprint=certificate.fingerprint,
             secured=setup.secured,
+            rtsp_port=rtsp_port,
         )
         _LOGGER.info(
-            "simulated %s %s on %s mqtt=%s camera=%s",
+            "simulated %s %s on %s mqtt=%s camera=%s rtsp=%s",
             setup.spec.key,
             setup.serial,
             setup.host,
             mqtt_port,
             camera_port,
+            rtsp_port,
         )
 
     async def stop(self) -> None:
@@ -235,6 +246,10 @@ class SimulatorFleet:
     def camera_stats(self, serial: str) -> CameraStats | None:
         """Camera connection counters (None for RTSP models)."""
         return self.runtime(serial).camera_stats()
+
+    def rtsp_stats(self, serial: str) -> RtspStats | None:
+        """RTSP camera counters (None for JPEG-camera models)."""
+        return self.runtime(serial).rtsp_stats()
 
     def inject_camera_fault(self, serial: str, fault: CameraFault) -> None:
         """Break the next camera frame of this printer once."""

@@ -22,6 +22,7 @@ from simulator.certs import PrinterCertificate
 from simulator.frames import FrameView
 from simulator.models import CameraKind
 from simulator.printer import PrinterSim
+from simulator.rtsp import RtspServer, RtspStats
 from simulator.state import PrinterSetup
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class PrinterRuntime:
         mqtt_port: int,
         camera_port: int | None,
         clock: Callable[[], float] = time.time,
+        rtsp_port: int | None = None,
     ) -> None:
         self.setup = setup
         self.certificate = certificate
@@ -79,6 +81,18 @@ class PrinterRuntime:
                 size=setup.spec.frame_size,
                 interval=min(2.0, 1.0 / setup.speed),
             )
+        self.rtsp: RtspServer | None = None
+        if setup.spec.camera is CameraKind.RTSP and rtsp_port is not None:
+            self.rtsp = RtspServer(
+                serial=setup.serial,
+                access_code=setup.access_code,
+                host=setup.host,
+                port=rtsp_port,
+                ssl_context=server_ssl_context(certificate.certfile, certificate.keyfile),
+                frame_source=self._frame_view,
+                size=setup.spec.frame_size,
+                title=setup.spec.product_name,
+            )
         self._inbox: asyncio.Queue[ReceivedRequest] = asyncio.Queue()
         self._outbox: asyncio.Queue[JsonDict] = asyncio.Queue()
         self._requests: list[ReceivedRequest] = []
@@ -96,6 +110,8 @@ class PrinterRuntime:
         await self.broker.start()
         if self.camera is not None:
             await self.camera.start()
+        if self.rtsp is not None:
+            await self.rtsp.start()
         self._tasks = [
             asyncio.create_task(self._tick_loop(), name=f"printer-tick-{self.serial}"),
             asyncio.create_task(self._request_loop(), name=f"printer-requests-{self.serial}"),
@@ -110,6 +126,8 @@ class PrinterRuntime:
         self._tasks = []
         if self.camera is not None:
             await self.camera.stop()
+        if self.rtsp is not None:
+            await self.rtsp.stop()
         await self.broker.stop()
 
     # ------------------------------------------------------------------- loops
@@ -178,6 +196,10 @@ class PrinterRuntime:
     def camera_stats(self) -> CameraStats | None:
         """Camera counters, or None for models without the JPEG camera."""
         return self.camera.stats if self.camera is not None else None
+
+    def rtsp_stats(self) -> RtspStats | None:
+        """RTSP camera counters, or None for models without the RTSPS camera."""
+        return self.rtsp.stats if self.rtsp is not None else None
 
     def _frame_view(self, frame_number: int) -> FrameView:
         status = self.sim.snapshot()

@@ -22,6 +22,7 @@ from simulator.camera import CameraFault, CameraStats
 from simulator.config import PrinterInfo, SimulatedPrinter
 from simulator.fleet import SimulatorFleet, quiet_connection_errors
 from simulator.job import JobSpec
+from simulator.rtsp import RtspStats
 from simulator.runtime import ReceivedRequest
 
 _LOGGER = logging.getLogger(__name__)
@@ -196,6 +197,10 @@ class SimulatorThread:
     def camera_stats(self, serial: str) -> CameraStats | None:
         """Camera connection counters."""
         return self._on_loop(self._fleet.camera_stats, serial)
+
+    def rtsp_stats(self, serial: str) -> RtspStats | None:
+        """RTSP camera counters (None for JPEG-camera models)."""
+        return self._on_loop(self._fleet.rtsp_stats, serial)
 
     def inject_camera_fault(self, serial: str, fault: CameraFault) -> None:
         """Break the next camera frame once."""
