@@ -93,6 +93,7 @@ class PrinterRuntime:
                 size=setup.spec.frame_size,
                 title=setup.spec.product_name,
             )
+            self.sim.state.rtsp_port = rtsp_port
         self._inbox: asyncio.Queue[ReceivedRequest] = asyncio.Queue()
         self._outbox: asyncio.Queue[JsonDict] = asyncio.Queue()
         self._requests: list[ReceivedRequest] = []

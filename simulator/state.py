@@ -95,6 +95,8 @@ class PrinterState:
     tray_now: int = NOTHING_LOADED
     tray_prev: int = NOTHING_LOADED
     overrides: dict[str, Any] = field(default_factory=dict)
+    rtsp_port: int | None = None
+    """Where this printer's RTSPS server listens; reported in ``ipcam.rtsp_url`` unless 322."""
     sim_time: float = 0.0
     next_demo_job_at: float | None = None
 

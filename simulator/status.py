@@ -90,7 +90,8 @@ def _ipcam(state: PrinterState) -> JsonDict:
         "mode_bits": 3 if state.spec.camera is CameraKind.JPEG else 2,
     }
     if state.spec.camera is CameraKind.RTSP:
-        cam["rtsp_url"] = f"rtsps://{state.setup.host}/streaming/live/1"
+        port = "" if state.rtsp_port in (None, 322) else f":{state.rtsp_port}"
+        cam["rtsp_url"] = f"rtsps://{state.setup.host}{port}/streaming/live/1"
         cam.update(agora_service="disable", brtc_service="enable", bs_state=0)
     return cam
 

@@ -107,7 +107,7 @@ class RtspStillSource:
     def __init__(self, url: Callable[[], str], *, grab: StillGrabber | None = None) -> None:
         """``url`` is asked at each grab, so a changed port in the printer's report applies."""
         self._url = url
-        self._grab = grab or async_grab_still_with_ffmpeg
+        self._grab = grab or async_grab_still_default
         self._lock = asyncio.Lock()
         self._latest: CameraFrame | None = None
         self._sequence = 0
@@ -143,6 +143,16 @@ class RtspStillSource:
                 captured_at=datetime.now(UTC),
             )
             return self._latest
+
+
+async def async_grab_still_default(url: str, timeout: float) -> bytes:  # noqa: ASYNC109
+    """PyAV (installed with Home Assistant's stream component) in an executor; the ffmpeg
+    binary only where PyAV is missing."""
+    try:
+        from .core.camera.rtsp_still import async_grab_still  # noqa: PLC0415
+    except ImportError:
+        return await async_grab_still_with_ffmpeg(url, timeout)
+    return await async_grab_still(url, timeout=timeout)
 
 
 async def async_grab_still_with_ffmpeg(url: str, timeout: float) -> bytes:  # noqa: ASYNC109

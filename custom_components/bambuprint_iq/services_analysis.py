@@ -75,7 +75,7 @@ async def _async_photos(hass: HomeAssistant, call: ServiceCall) -> list[bytes]:
     if camera := call.data.get(ATTR_CAMERA):
         # Imported on use: the camera component pulls in its JPEG library, which not every
         # installation needs for analyses of photo files.
-        from homeassistant.components.camera import async_get_image  # noqa: PLC0415
+        from homeassistant.components.camera import async_get_image
 
         try:
             photos.append((await async_get_image(hass, camera)).content)
