@@ -39,8 +39,8 @@ def load_session() -> tuple[list[bytes], str]:
             if line.strip()
         ]
         return payloads, f"real A1 session ({SESSION.name})"
-    from simulator.fleet import SimulatedPrinter, resolve_setups  # noqa: PLC0415
-    from simulator.printer import PrinterSim  # noqa: PLC0415
+    from simulator.fleet import SimulatedPrinter, resolve_setups
+    from simulator.printer import PrinterSim
 
     sim = PrinterSim(resolve_setups([SimulatedPrinter(model="A1", seed=1)])[0])
     payloads = [json.dumps({"print": sim.full_report()["print"]}).encode()]
@@ -75,8 +75,8 @@ def bench_parser(payloads: list[bytes]) -> tuple[float, float]:
 @contextlib.contextmanager
 def simulated_a1() -> Iterator[Any]:
     """One simulated A1 with an AMS lite in a background thread."""
-    from simulator.fleet import SimulatedPrinter  # noqa: PLC0415
-    from simulator.sim_thread import SimulatorThread  # noqa: PLC0415
+    from simulator.fleet import SimulatedPrinter
+    from simulator.sim_thread import SimulatorThread
 
     with SimulatorThread([SimulatedPrinter(model="A1", ams_units=1, seed=3)]) as sim:
         yield sim
@@ -84,13 +84,12 @@ def simulated_a1() -> Iterator[Any]:
 
 async def bench_integration(payloads: list[bytes]) -> dict[str, float]:
     """Feed the session to the loaded integration inside a real Home Assistant core."""
-    from pytest_homeassistant_custom_component.common import (  # noqa: PLC0415
+    from homeassistant import loader
+    from homeassistant.helpers import entity_registry as er
+    from pytest_homeassistant_custom_component.common import (
         MockConfigEntry,
         async_test_home_assistant,
     )
-
-    from homeassistant import loader  # noqa: PLC0415
-    from homeassistant.helpers import entity_registry as er  # noqa: PLC0415
 
     with simulated_a1() as sim:
         info = sim.printers[0]
@@ -119,7 +118,7 @@ async def bench_integration(payloads: list[bytes]) -> dict[str, float]:
             entities = len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
             stats = coordinator.write_stats
             messages_before, writes_before = stats.messages, stats.state_writes
-            handle = coordinator._handle_message  # noqa: SLF001 - the transport's entry point
+            handle = coordinator._handle_message
             start = time.thread_time_ns()
             for index, payload in enumerate(payloads):
                 handle(payload)
@@ -153,7 +152,7 @@ def best_of(run: Callable[[], object], repeats: int = 3) -> float:
 
 def bench_profiles() -> tuple[int, float, float]:
     """Presets for every printer preset of one filament, in both preset shapes."""
-    from custom_components.bambuprint_iq.core.profiles import (  # noqa: PLC0415
+    from custom_components.bambuprint_iq.core.profiles import (
         FilamentSpec,
         PresetShape,
         ProfileRequest,
@@ -175,8 +174,8 @@ def bench_profiles() -> tuple[int, float, float]:
 
 def bench_insights() -> float:
     """Insights over 10,000 synthetic prints (the test factories make the rows)."""
-    from custom_components.bambuprint_iq.core.history import compute_insights  # noqa: PLC0415
-    from tests.core.history.factories import synthetic_rows  # noqa: PLC0415
+    from custom_components.bambuprint_iq.core.history import compute_insights
+    from tests.core.history.factories import synthetic_rows
 
     rows = list(synthetic_rows(10_000, seed=1, humid_effect=0.8))
     return best_of(lambda: compute_insights(rows))
@@ -184,13 +183,71 @@ def bench_insights() -> float:
 
 def bench_photo() -> tuple[float, int, str]:
     """Preprocessing of a 12 MP JPEG (decode, quality gate, resize, re-encode) and its tokens."""
-    from custom_components.bambuprint_iq.core.analysis import prepare_photo  # noqa: PLC0415
-    from tests.core.analysis.synthetic_images import encode, print_photo  # noqa: PLC0415
+    from custom_components.bambuprint_iq.core.analysis import prepare_photo
+    from tests.core.analysis.synthetic_images import encode, print_photo
 
     photo = encode(print_photo(4000, 3000))
     prepared = prepare_photo(photo)
     elapsed = best_of(lambda: prepare_photo(photo), repeats=5)
     return elapsed, prepared.estimated_tokens, f"{prepared.width}x{prepared.height}"
+
+
+async def _camera_relay(viewers: int, seconds: float = 4.0) -> tuple[float, float, float]:
+    """Frames/s relayed to ``viewers`` MJPEG viewers from one shared upstream, and CPU/frame."""
+    from custom_components.bambuprint_iq.core.camera import (
+        CameraEndpoint,
+        SharedCameraStream,
+        StreamOptions,
+        mjpeg_chunks,
+    )
+    from custom_components.bambuprint_iq.core.printer.tls import (
+        PinnedCertificate,
+    )
+    from simulator.fleet import SimulatedPrinter
+    from simulator.sim_thread import SimulatorThread
+
+    with SimulatorThread([SimulatedPrinter(model="P1S", seed=5, speed=5)]) as sim:
+        info = sim.printers[0]
+        assert info.camera_port is not None
+        endpoint = CameraEndpoint(
+            host=info.host,
+            port=info.camera_port,
+            access_code=info.access_code,
+            tls=PinnedCertificate(info.fingerprint, info.serial),
+        )
+        stream = SharedCameraStream(endpoint, options=StreamOptions(idle_timeout=10, max_fps=30))
+        await stream.get_frame()
+        counts = [0] * viewers
+
+        async def relay(index: int) -> None:
+            async with stream.watch(max_fps=30.0) as frames:
+                async for _chunk in mjpeg_chunks(frames):
+                    counts[index] += 1
+
+        cpu_before, wall_before = time.thread_time(), time.monotonic()
+        tasks = [asyncio.create_task(relay(i)) for i in range(viewers)]
+        await asyncio.sleep(seconds)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        cpu, wall = time.thread_time() - cpu_before, time.monotonic() - wall_before
+        await stream.async_close()
+    delivered = sum(counts)
+    return delivered / wall, 1000 * cpu / max(1, delivered), 100 * cpu / wall
+
+
+def bench_camera() -> list[tuple[str, str]]:
+    """The camera relay with one and with five viewers (the simulator runs in its own thread)."""
+    rows = []
+    for viewers in (1, 5):
+        fps, ms, share = asyncio.run(_camera_relay(viewers))
+        rows.append(
+            (
+                f"camera relay, {viewers} viewer(s): frames/s | CPU per relayed frame",
+                f"{fps:.1f} frames/s | {ms:.2f} ms ({share:.1f}% of a core)",
+            )
+        )
+    return rows
 
 
 def main() -> None:
@@ -202,6 +259,7 @@ def main() -> None:
     preset_count, inherited_ms, custom_ms = bench_profiles()
     insights_ms = bench_insights()
     photo_ms, photo_tokens, photo_size = bench_photo()
+    camera_rows = bench_camera()
     rows = [
         ("input", source),
         ("messages", f"{len(payloads)}"),
@@ -223,6 +281,7 @@ def main() -> None:
         ("insights over 10,000 prints (target < 200 ms)", f"{insights_ms:.0f} ms"),
         ("12 MP photo preprocessing (target <= 150 ms)", f"{photo_ms:.0f} ms -> {photo_size}"),
         ("image tokens per analysis call (one photo)", f"{photo_tokens}"),
+        *camera_rows,
     ]
     width = max(len(name) for name, _ in rows)
     print(f"\n{'measure'.ljust(width)} | value\n{'-' * width}-|------")
