@@ -36,6 +36,7 @@ from .core.camera.timelapse_library import list_timelapses
 from .core.camera.timelapse_manifest import write_manifest
 from .core.camera.timelapse_recorder import FRAMES_FOLDER
 from .core.camera.timelapse_video import async_assemble_video, list_frame_files
+from .core.history import HistoryError
 from .history_recorder import EVENT_PRINT
 from .history_store import storage_dir
 
@@ -256,7 +257,7 @@ class TimelapseController:
                 await self._async_finish_locked()
 
     async def _async_finish_locked(self) -> None:
-        self._record_id = None
+        record_id, self._record_id = self._record_id, None
         result = await self._recorder.async_finish()
         if result.video is None or result.folder is None:
             _LOGGER.info(
@@ -271,6 +272,8 @@ class TimelapseController:
             result.video.path,
             result.video.frames,
         )
+        if record_id is not None:
+            await self._async_link(record_id, result.video.path)
         self._on_video(
             TimelapseSummary(
                 path=result.video.path,
@@ -280,6 +283,15 @@ class TimelapseController:
                 finished_at=result.manifest.finished_at,
             )
         )
+
+    async def _async_link(self, record_id: str, video: Path) -> None:
+        """Store the video with the print it shows (as one of the print's camera media)."""
+        try:
+            await self._entry.runtime_data.recorder.store.add_media_id(
+                record_id, snapshot_id=str(video)
+            )
+        except HistoryError as err:
+            _LOGGER.debug("Timelapse not linked to print %s: %s", record_id, err)
 
     @callback
     def _on_update(self) -> None:

@@ -354,6 +354,7 @@ async def test_timelapse_of_a_short_print(
     assert image.attributes["timelapse_file"] == str(timelapse.path)
     record = await entry.runtime_data.recorder.store.get(record_id)
     assert response["file"] in record.snapshot_ids
+    assert str(timelapse.path) in record.snapshot_ids  # the video is stored with its print
 
 
 def _write_interrupted_recording(folder: Path, frames: int) -> None:

@@ -73,6 +73,7 @@ class PrintRecord:
     ams: tuple[AmsSummary, ...] = ()
     room: tuple[RoomSummary, ...] = ()
     snapshot_ids: tuple[str, ...] = ()
+    """Camera media of the print: snapshot files and its timelapse video."""
     analysis_ids: tuple[str, ...] = ()
     rating: int | None = None
     defect_tags: tuple[str, ...] = ()
