@@ -41,6 +41,17 @@ from .services_library import (
     async_lookup_filament,
     profile_library,
 )
+from .services_profile_sharing import (
+    IMPORT_PROFILE_SCHEMA,
+    INSTALL_PROFILE_SCHEMA,
+    SERVICE_IMPORT_PROFILE,
+    SERVICE_INSTALL_PROFILE,
+    SERVICE_SHARE_PROFILE,
+    SHARE_PROFILE_SCHEMA,
+    async_import_profile,
+    async_install_profile,
+    async_share_profile,
+)
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_RECORD_ID = "record_id"
@@ -216,6 +227,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_GENERATE_PROFILE, _async_generate_profile, GENERATE_PROFILE_SCHEMA),
         (SERVICE_LIST_PROFILES, async_list_profiles, vol.Schema({})),
         (SERVICE_DELETE_PROFILE, async_delete_profile, DELETE_PROFILE_SCHEMA),
+        (SERVICE_SHARE_PROFILE, async_share_profile, SHARE_PROFILE_SCHEMA),
+        (SERVICE_IMPORT_PROFILE, async_import_profile, IMPORT_PROFILE_SCHEMA),
+        (SERVICE_INSTALL_PROFILE, async_install_profile, INSTALL_PROFILE_SCHEMA),
     ):
         hass.services.async_register(
             DOMAIN,

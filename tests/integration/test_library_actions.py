@@ -206,3 +206,64 @@ async def test_third_party_spool_gets_recommended_settings(
     assert (
         "recommended" not in hass.states.get(entity_id(hass, entry, "ams_0_tray_0_type")).attributes
     )
+
+
+async def test_share_import_and_install(
+    hass: HomeAssistant, filament_site: FilamentWeb, tmp_path: Path
+) -> None:
+    """A profile leaves as a share file, comes back as a new profile, and lands in a slicer
+    folder without overwriting unless asked."""
+    allowed = tmp_path / "desktop"
+    allowed.mkdir()
+    hass.config.allowlist_external_dirs = {str(allowed)}
+    generated = await _call(
+        hass, "generate_profile", {"filament": "eSUN PETG", "printers": ["X1C"]}
+    )
+    profile_id = generated["profile_id"]
+
+    share = await _call(
+        hass, "share_profile", {"profile_id": profile_id, "rating": 4, "enclosed": True}
+    )
+    shared = Path(share["path"])
+    assert shared.is_relative_to(Path(hass.config.path(DOMAIN)))
+    content = json.loads(shared.read_text())
+    assert "4" in json.dumps(content)
+
+    copy = allowed / "from-a-friend.json"
+    copy.write_bytes(shared.read_bytes())
+    imported = await _call(hass, "import_profile", {"path": str(copy)})
+    assert imported["printer_presets"]
+    listed = await _call(hass, "list_profiles", {})
+    assert len(listed["profiles"]) == 2
+
+    slicer = allowed / "BambuStudio" / "user" / "default"
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "install_profile", {"profile_id": profile_id, "folder": str(slicer)})
+    assert err.value.translation_key == "slicer_folder_missing"
+    slicer.mkdir(parents=True)
+    installed = await _call(
+        hass, "install_profile", {"profile_id": profile_id, "folder": str(slicer)}
+    )
+    assert installed["files"]
+    assert all(Path(f).is_file() for f in installed["files"])
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "install_profile", {"profile_id": profile_id, "folder": str(slicer)})
+    assert err.value.translation_key == "preset_exists"
+    again = await _call(
+        hass,
+        "install_profile",
+        {"profile_id": profile_id, "folder": str(slicer), "overwrite": True},
+    )
+    assert again["files"] == installed["files"]
+
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "install_profile", {"profile_id": profile_id, "folder": str(tmp_path)})
+    assert err.value.translation_key == "path_not_allowed"
+    garbage = allowed / "garbage.json"
+    garbage.write_text("{}")
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "import_profile", {"path": str(garbage)})
+    assert err.value.translation_key == "share_not_imported"
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "share_profile", {"profile_id": "nope"})
+    assert err.value.translation_key == "profile_not_found"
