@@ -100,11 +100,19 @@ def _context(entry: BambuConfigEntry | None, call: ServiceCall) -> PrintContext:
     settings: dict[str, Any] = {}
     if state.nozzle_target_temp:
         settings["nozzle_temperature"] = state.nozzle_target_temp
+    nozzle_min = tray.nozzle_temp_min if tray else None
+    nozzle_max = tray.nozzle_temp_max if tray else None
+    specs = entry.runtime_data.tray_specs
+    looked_up = specs.for_tray(tray) if specs is not None and tray is not None else None
+    if looked_up and isinstance(looked_up.get("nozzle_temp"), dict):
+        # A third-party spool: the manufacturer's range beats the generic preset on the tray.
+        nozzle_min = looked_up["nozzle_temp"].get("min", nozzle_min)
+        nozzle_max = looked_up["nozzle_temp"].get("max", nozzle_max)
     filament = FilamentSpec(
         material or (tray.tray_type if tray and tray.tray_type else ""),
         tray.sub_brand if tray else None,
-        tray.nozzle_temp_min if tray else None,
-        tray.nozzle_temp_max if tray else None,
+        nozzle_min,
+        nozzle_max,
     )
     printer = PrinterProfile(
         model=coordinator.model.value if coordinator.model else None,
