@@ -77,6 +77,8 @@ def still_command(binary: str, url: str) -> list[str]:
         "quiet",
         "-rtsp_transport",
         "tcp",
+        "-tls_verify",  # printers use a private CA; newer ffmpeg would refuse their leaf
+        "0",
         "-i",
         url,
         "-an",
@@ -149,7 +151,7 @@ async def async_grab_still_default(url: str, timeout: float) -> bytes:  # noqa: 
     """PyAV (installed with Home Assistant's stream component) in an executor; the ffmpeg
     binary only where PyAV is missing."""
     try:
-        from .core.camera.rtsp_still import async_grab_still  # noqa: PLC0415
+        from .core.camera.rtsp_still import async_grab_still
     except ImportError:
         return await async_grab_still_with_ffmpeg(url, timeout)
     return await async_grab_still(url, timeout=timeout)

@@ -19,8 +19,8 @@ from .const import CONF_METHOD, CONF_SERIAL, DOMAIN, ConnectionMethod
 from .core.printer.ssdp import SsdpDiscovery, SsdpListener
 
 _LOGGER = logging.getLogger(__name__)
-SSDP_BIND: HassKey[tuple[str, int]] = HassKey(f"{DOMAIN}_ssdp_bind")
-"""Address and port to listen on; tests use loopback and a free port."""
+SSDP_BIND: HassKey[tuple[str, int] | None] = HassKey(f"{DOMAIN}_ssdp_bind")
+"""Address and port to listen on (tests: loopback and a free port); None switches it off."""
 SSDP_LISTENER: HassKey[SsdpListener] = HassKey(f"{DOMAIN}_ssdp_listener")
 DEFAULT_BIND: Final = ("0.0.0.0", 2021)
 _LAN_METHODS = {ConnectionMethod.LOCAL.value, ConnectionMethod.DEVELOPER.value}
@@ -61,7 +61,10 @@ def async_handle_discovery(hass: HomeAssistant, found: SsdpDiscovery) -> None:
 
 async def async_start_discovery(hass: HomeAssistant) -> None:
     """Listen for the whole life of Home Assistant; a busy or blocked port is not fatal."""
-    host, port = hass.data.get(SSDP_BIND, DEFAULT_BIND)
+    bind = hass.data.get(SSDP_BIND, DEFAULT_BIND)
+    if bind is None:
+        return
+    host, port = bind
     listener = SsdpListener(
         lambda found: async_handle_discovery(hass, found), port=port, bind_address=host
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import socket
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bambuprint_iq.const import DOMAIN
-from custom_components.bambuprint_iq.discovery import SSDP_LISTENER
+from custom_components.bambuprint_iq.discovery import SSDP_BIND, SSDP_LISTENER
 from simulator.fleet import PrinterInfo
 
 from .conftest import entry_for, flow_input
@@ -44,6 +46,12 @@ async def _send(hass: HomeAssistant, datagram: bytes) -> None:
     await hass.async_block_till_done()
 
 
+@pytest.fixture(autouse=True)
+def listen_on_loopback(hass: HomeAssistant, socket_enabled: None) -> None:
+    """The discovery listener binds a free loopback port in these tests."""
+    hass.data[SSDP_BIND] = ("127.0.0.1", 0)
+
+
 async def test_new_printer_is_offered(hass: HomeAssistant, printer: PrinterInfo) -> None:
     """An announcement starts a flow with the address and serial filled in."""
     assert await async_setup_component(hass, DOMAIN, {})
@@ -72,10 +80,19 @@ async def test_known_printer_with_new_address_is_updated(
     hass: HomeAssistant, printer: PrinterInfo
 ) -> None:
     """DHCP gave the printer a new address: the entry follows it and reconnects."""
-    entry = entry_for(printer, host="localhost")  # the "old" address, still reachable here
+    template = entry_for(printer, host="192.0.2.10")  # the old address; nothing answers there
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=template.unique_id,
+        title=template.title,
+        data=dict(template.data),
+        disabled_by=ConfigEntryDisabler.USER,
+    )
     entry.add_to_hass(hass)
-    assert await async_setup_component(hass, DOMAIN, {})
+    assert await async_setup_component(hass, DOMAIN, {})  # disabled: no attempt on 192.0.2.10
     await _send(hass, _notify(printer.serial, printer.host))
     await wait_for(hass, lambda: entry.data[CONF_HOST] == printer.host)
-    await wait_for(hass, lambda: entry.state is ConfigEntryState.LOADED, 30)
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    await hass.config_entries.async_set_disabled_by(entry.entry_id, None)
+    await hass.async_block_till_done()
+    await wait_for(hass, lambda: entry.state is ConfigEntryState.LOADED, 30)

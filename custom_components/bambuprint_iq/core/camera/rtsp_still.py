@@ -169,6 +169,9 @@ def _decode_first_picture(url: str, label: str, *, timeout: float, deadline: flo
     remaining = max(0.1, deadline - time.monotonic())  # a certificate check may have run
     options = {
         "rtsp_transport": "tcp",
+        # Newer FFmpeg verifies RTSPS certificates against public CAs by default, which a
+        # printer's private-CA leaf never passes; its identity is checked by the pin above.
+        "tls_verify": "0",
         "timeout": str(round(remaining * 1_000_000)),  # socket I/O timeout, microseconds
         "allowed_media_types": "video",
         # Probing a live stream for stream facts costs seconds; the SDP and the
