@@ -31,6 +31,7 @@ ENTRY_TYPE_ASSISTANT: Final = "assistant"
 CONF_API_KEY: Final = "api_key"
 CONF_MODEL_NAME: Final = "model_name"
 CONF_BASE_URL: Final = "base_url"
+CONF_SLICER_FOLDER: Final = "slicer_folder"
 DEFAULT_MODEL: Final = "claude-sonnet-4-5"
 
 

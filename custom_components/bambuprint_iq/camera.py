@@ -22,6 +22,7 @@ from .camera_manager import (
     CameraManager,
     async_get_camera_manager,
 )
+from .const import CONF_CAMERA_FPS, DEFAULT_CAMERA_FPS
 from .coordinator import BambuConfigEntry, PrinterCoordinator
 from .core.camera import MJPEG_CONTENT_TYPE, mjpeg_part
 from .core.printer.capabilities import Capability
@@ -107,7 +108,8 @@ class JpegStreamCamera(PrinterCamera):
         """Relay the shared link as MJPEG; None (a 502) if not even a first frame arrives."""
         response: web.StreamResponse | None = None
         try:
-            async with self._manager.watch(MJPEG_MAX_FPS) as frames:
+            max_fps = float(self._manager.entry.options.get(CONF_CAMERA_FPS, DEFAULT_CAMERA_FPS))
+            async with self._manager.watch(max_fps) as frames:
                 async for frame in frames:
                     if response is None:
                         response = web.StreamResponse(

@@ -36,6 +36,7 @@ from .assistant import (
     CONF_API_KEY,
     CONF_BASE_URL,
     CONF_MODEL_NAME,
+    CONF_SLICER_FOLDER,
     DEFAULT_MODEL,
     ENTRY_TYPE,
     ENTRY_TYPE_ASSISTANT,
@@ -46,6 +47,7 @@ from .config_flow_cloud import CloudFlowMixin, is_cloud
 from .const import (
     CONF_ACCESS_CODE,
     CONF_BED_DEVIATION,
+    CONF_CAMERA_FPS,
     CONF_CAMERA_PORT,
     CONF_FINGERPRINT,
     CONF_FULL_REFRESH_MINUTES,
@@ -59,6 +61,7 @@ from .const import (
     CONF_SKIP_TLS_VERIFY,
     CONF_STALL_MINUTES,
     CONF_TIMELAPSE,
+    DEFAULT_CAMERA_FPS,
     DEFAULT_CAMERA_PORT,
     DEFAULT_FULL_REFRESH_MINUTES,
     DEFAULT_MQTT_PORT,
@@ -162,14 +165,10 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Options live in their own flow."""
+        """Options live in their own flow (printers and the assistant have different ones)."""
+        if is_assistant(config_entry):
+            return AssistantOptionsFlow()
         return BambuPrintIQOptionsFlow()
-
-    @classmethod
-    @callback
-    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        """Printers have options; the assistant entry has none yet."""
-        return not is_assistant(config_entry)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask how the printer is reached; each method has its own capability set."""
@@ -480,6 +479,7 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
                     CONF_STALL_MINUTES: int(user_input[CONF_STALL_MINUTES]),
                     CONF_RETENTION_DAYS: int(user_input[CONF_RETENTION_DAYS]),
                     CONF_TIMELAPSE: bool(user_input[CONF_TIMELAPSE]),
+                    CONF_CAMERA_FPS: int(user_input[CONF_CAMERA_FPS]),
                 }
             )
         options = self.config_entry.options
@@ -513,6 +513,9 @@ class BambuPrintIQOptionsFlow(OptionsFlow):
                     CONF_RETENTION_DAYS, default=options.get(CONF_RETENTION_DAYS, 0)
                 ): _number(0, 3650, "d"),
                 vol.Required(CONF_TIMELAPSE, default=options.get(CONF_TIMELAPSE, False)): bool,
+                vol.Required(
+                    CONF_CAMERA_FPS, default=options.get(CONF_CAMERA_FPS, DEFAULT_CAMERA_FPS)
+                ): _number(1, 15, "fps"),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
@@ -524,3 +527,26 @@ def _number(low: int, high: int, unit: str) -> NumberSelector:
             min=low, max=high, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement=unit
         )
     )
+
+
+class AssistantOptionsFlow(OptionsFlow):
+    """Where generated profiles may be installed for Bambu Studio on this computer."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The assistant's only page."""
+        return await self.async_step_assistant(user_input)
+
+    async def async_step_assistant(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The Bambu Studio user folder (optional; must be in allowlist_external_dirs)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            folder = str(user_input.get(CONF_SLICER_FOLDER) or "").strip()
+            if folder and not self.hass.config.is_allowed_path(folder):
+                errors[CONF_SLICER_FOLDER] = "folder_not_allowed"
+            else:
+                return self.async_create_entry(data={CONF_SLICER_FOLDER: folder or None})
+        current = self.config_entry.options.get(CONF_SLICER_FOLDER) or ""
+        schema = vol.Schema({vol.Optional(CONF_SLICER_FOLDER, default=current): str})
+        return self.async_show_form(step_id="assistant", data_schema=schema, errors=errors)

@@ -25,6 +25,8 @@ CONF_BED_DEVIATION: Final = "bed_deviation"
 CONF_STALL_MINUTES: Final = "stall_minutes"
 CONF_RETENTION_DAYS: Final = "history_retention_days"
 CONF_TIMELAPSE: Final = "timelapse"
+CONF_CAMERA_FPS: Final = "camera_max_fps"
+DEFAULT_CAMERA_FPS: Final = 2
 
 SIGNAL_PROFILES_CHANGED: Final = f"{DOMAIN}_profiles_changed"
 

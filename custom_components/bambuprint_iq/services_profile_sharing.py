@@ -19,6 +19,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .assistant import CONF_SLICER_FOLDER, loaded_assistant
 from .const import DOMAIN, SIGNAL_PROFILES_CHANGED
 from .core.profiles.errors import PresetExistsError, ProfileError
 from .core.profiles.share import PrintConditions
@@ -45,7 +46,7 @@ IMPORT_PROFILE_SCHEMA = vol.Schema({vol.Required("path"): vol.All(cv.string, vol
 INSTALL_PROFILE_SCHEMA = vol.Schema(
     {
         vol.Required("profile_id"): _ID,
-        vol.Required("folder"): vol.All(cv.string, vol.Length(max=1024)),
+        vol.Optional("folder"): vol.All(cv.string, vol.Length(max=1024)),
         vol.Optional("overwrite", default=False): cv.boolean,
     }
 )
@@ -128,7 +129,14 @@ async def async_import_profile(call: ServiceCall) -> ServiceResponse:
 async def async_install_profile(call: ServiceCall) -> ServiceResponse:
     """Copy a profile's presets into a Bambu Studio user folder."""
     hass = call.hass
-    folder = _allowed(hass, call.data["folder"])
+    assistant = loaded_assistant(hass)
+    default = assistant.options.get(CONF_SLICER_FOLDER) if assistant is not None else None
+    raw = call.data.get("folder") or default
+    if not raw:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="slicer_folder_not_set"
+        )
+    folder = _allowed(hass, raw)
     if not await asyncio.to_thread(folder.is_dir):
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -96,7 +96,7 @@ async def test_assistant_flow(hass: HomeAssistant, fake_api: FakeAnthropicApi) -
     assert result["result"].unique_id == "assistant"
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
-    assert not hass.config_entries.async_get_entry(result["result"].entry_id).supports_options
+    assert hass.config_entries.async_get_entry(result["result"].entry_id).supports_options
 
     again = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     again = await hass.config_entries.flow.async_configure(
@@ -280,3 +280,23 @@ async def test_assistant_has_nothing_to_reconfigure(
     result = await assistant.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_not_needed"
+
+
+async def test_assistant_options_slicer_folder(
+    hass: HomeAssistant, assistant: MockConfigEntry, tmp_path: Path
+) -> None:
+    """The Bambu Studio folder must be one Home Assistant may write to."""
+    allowed = tmp_path / "studio"
+    allowed.mkdir()
+    hass.config.allowlist_external_dirs = {str(allowed)}
+    result = await hass.config_entries.options.async_init(assistant.entry_id)
+    assert result["step_id"] == "assistant"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"slicer_folder": str(tmp_path / "elsewhere")}
+    )
+    assert result["errors"] == {"slicer_folder": "folder_not_allowed"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"slicer_folder": str(allowed)}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert assistant.options == {"slicer_folder": str(allowed)}

@@ -423,3 +423,24 @@ async def test_rtsps_stills_are_shared_and_cached() -> None:
     newer = await source.get_frame(max_age=0)
     assert newer.sequence == first.sequence + 1
     assert len(grabs) == 2
+
+
+async def test_frame_rate_cap_option(
+    hass: HomeAssistant,
+    simulator: SimulatorThread,
+    printer: PrinterInfo,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The option caps what each MJPEG viewer receives, whatever the camera sends."""
+    entry = await _setup(hass, printer)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "camera_max_fps": 1})
+    await hass.async_block_till_done()  # the options change reloads the entry
+    camera_id = entity_id(hass, entry, "camera")
+    client = await hass_client()
+    response = await client.get(f"/api/camera_proxy_stream/{camera_id}")
+    await _read_mjpeg_parts(response, 1)  # the stream is up
+    start = asyncio.get_running_loop().time()
+    await _read_mjpeg_parts(response, 3)
+    elapsed = asyncio.get_running_loop().time() - start
+    response.close()
+    assert elapsed >= 2.0  # three frames at one per second take at least two seconds

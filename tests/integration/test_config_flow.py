@@ -355,4 +355,5 @@ async def test_options_flow(hass: HomeAssistant, printer: PrinterInfo) -> None:
         "stall_minutes": 30,
         "history_retention_days": 0,
         "timelapse": False,
+        "camera_max_fps": 2,
     }

@@ -237,6 +237,9 @@ async def test_share_import_and_install(
     assert len(listed["profiles"]) == 2
 
     slicer = allowed / "BambuStudio" / "user" / "default"
+    with pytest.raises(ServiceValidationError) as err:  # no folder named, none configured
+        await _call(hass, "install_profile", {"profile_id": profile_id})
+    assert err.value.translation_key == "slicer_folder_not_set"
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "install_profile", {"profile_id": profile_id, "folder": str(slicer)})
     assert err.value.translation_key == "slicer_folder_missing"
