@@ -16,6 +16,7 @@ import base64
 from dataclasses import dataclass
 from fractions import Fraction
 import io
+from typing import Any
 
 import av
 from av.video.codeccontext import VideoCodecContext
@@ -115,8 +116,10 @@ class H264Encoder:
             raise H264Unavailable(f"{name} is not a video encoder")
         context.width, context.height = size
         context.pix_fmt = "yuv420p"
-        context.time_base = Fraction(1, fps)
-        context.framerate = Fraction(fps, 1)
+        # PyAV's stubs type these as Fraction in some releases and AVRational in others.
+        untyped: Any = context
+        untyped.time_base = Fraction(1, fps)
+        untyped.framerate = Fraction(fps, 1)
         context.gop_size = fps * 10  # viewers that join force an IDR; this is the fallback
         context.max_b_frames = 0
         context.bit_rate = 1_500_000
@@ -132,7 +135,8 @@ class H264Encoder:
             rgb = image.convert("RGB")
         if rgb.size != self._size:
             rgb = rgb.resize(self._size)
-        frame = av.VideoFrame.from_image(rgb).reformat(format="yuv420p")
+        video_frame: Any = av.VideoFrame  # from_image is unannotated in some PyAV releases
+        frame = video_frame.from_image(rgb).reformat(format="yuv420p")
         frame.pts = self._pts
         self._pts += 1
         if keyframe:

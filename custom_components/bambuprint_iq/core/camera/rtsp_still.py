@@ -32,6 +32,7 @@ import math
 import socket
 import ssl
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import av
@@ -201,7 +202,8 @@ def _decode_first_picture(url: str, label: str, *, timeout: float, deadline: flo
                 continue  # a damaged packet: the next one may decode
             for frame in frames:
                 buffer = io.BytesIO()
-                frame.to_image().save(buffer, format="JPEG", quality=JPEG_QUALITY)
+                picture: Any = frame  # to_image is unannotated in some PyAV releases
+                picture.to_image().save(buffer, format="JPEG", quality=JPEG_QUALITY)
                 return buffer.getvalue()
     raise RtspNoVideoError(f"{label} ended before a picture could be decoded")
 

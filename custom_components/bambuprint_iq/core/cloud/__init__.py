@@ -13,6 +13,11 @@ Typical use::
     mqtt = cloud_mqtt_settings(credentials, devices[0].serial)
 """
 
+from ..printer.public_ca import (
+    PublicCaVerification,
+    async_public_ca_context,
+    build_public_ca_context,
+)
 from .account import CloudDevice, CloudProfile
 from .client import BambuCloudClient
 from .credentials import CloudCredentials
@@ -36,11 +41,6 @@ from .login_steps import CodeReason, EmailCodeRequired, LoginStep, TfaRequired
 from .model_codes import model_from_names
 from .mqtt_settings import CloudMqttSettings, cloud_mqtt_settings
 from .regions import CloudEndpoints, CloudRegion
-from ..printer.public_ca import (
-    PublicCaVerification,
-    async_public_ca_context,
-    build_public_ca_context,
-)
 
 __all__ = [
     "BambuCloudClient",

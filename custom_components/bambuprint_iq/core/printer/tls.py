@@ -20,7 +20,6 @@ import ssl
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from .public_ca import PublicCaVerification, build_public_ca_context
 from .errors import (
     CannotConnect,
     CertificateMismatch,
@@ -29,6 +28,7 @@ from .errors import (
     PrinterConnectionError,
     SerialMismatch,
 )
+from .public_ca import PublicCaVerification, build_public_ca_context
 
 _FINGERPRINT_RE = re.compile(r"[0-9a-f]{64}")
 _CLOSE_TIMEOUT = 2.0
