@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from .core.camera import CameraFrame, CameraProtocolError, CameraUnavailable
 from .core.camera.protocol import USERNAME, validate_jpeg
+from .core.camera.subprocess_run import ProcessStartError, async_run
 from .core.camera.timelapse_ffmpeg import find_ffmpeg
 
 RTSPS_PORT: Final = 322
@@ -168,28 +169,16 @@ async def async_grab_still_with_ffmpeg(url: str, timeout: float) -> bytes:  # no
 async def _async_grab_still(binary: str, url: str, timeout: float) -> bytes:  # noqa: ASYNC109
     """Run ffmpeg once; the URL goes to the process only, never into an error message."""
     try:
-        process = await asyncio.create_subprocess_exec(
-            *still_command(binary, url),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-    except OSError as err:
+        result = await async_run(still_command(binary, url), timeout=timeout, capture_stdout=True)
+    except ProcessStartError as err:
         raise CameraUnavailable(f"cannot run ffmpeg: {err.strerror or err}") from None
-    try:
-        async with asyncio.timeout(timeout):
-            jpeg, _ = await process.communicate()
-    except BaseException as err:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-        if isinstance(err, TimeoutError):
-            raise CameraUnavailable(f"no still from the RTSPS stream within {timeout} s") from None
-        raise
-    if process.returncode != 0:
+    except TimeoutError:
+        raise CameraUnavailable(f"no still from the RTSPS stream within {timeout} s") from None
+    if result.returncode != 0:
         raise CameraUnavailable(
-            f"ffmpeg could not read the RTSPS stream (exit {process.returncode})"
+            f"ffmpeg could not read the RTSPS stream (exit {result.returncode})"
         )
+    jpeg = result.stdout
     try:
         validate_jpeg(jpeg)
     except CameraProtocolError as err:

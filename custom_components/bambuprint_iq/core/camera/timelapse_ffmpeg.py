@@ -6,12 +6,11 @@ a Python dependency; callers fall back to WebP when it is missing or fails.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from pathlib import Path
 import shutil
 
 from .errors import CameraStorageError
+from .subprocess_run import ProcessStartError, async_run
 
 FRAME_PATTERN = "%06d.jpg"
 _STDERR_LIMIT = 400
@@ -72,24 +71,11 @@ async def async_encode_mp4(
     """Run ffmpeg as a subprocess; raises :class:`CameraStorageError` if it fails or hangs."""
     command = ffmpeg_command(binary, frames_dir, output, fps=fps, max_width=max_width)
     try:
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-    except OSError as err:
+        result = await async_run(command, timeout=timeout, capture_stderr=True)
+    except ProcessStartError as err:
         raise CameraStorageError(f"cannot run ffmpeg: {err.strerror or err}") from err
-    try:
-        async with asyncio.timeout(timeout):
-            _, stderr = await process.communicate()
-    except BaseException as err:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-        if isinstance(err, TimeoutError):
-            raise CameraStorageError(f"ffmpeg did not finish within {timeout} s") from err
-        raise
-    if process.returncode != 0:
-        detail = stderr.decode("utf-8", "replace").strip()[-_STDERR_LIMIT:]
-        raise CameraStorageError(f"ffmpeg exited with {process.returncode}: {detail}")
+    except TimeoutError as err:
+        raise CameraStorageError(f"ffmpeg did not finish within {timeout} s") from err
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip()[-_STDERR_LIMIT:]
+        raise CameraStorageError(f"ffmpeg exited with {result.returncode}: {detail}")
