@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -20,7 +21,12 @@ from .core.filament import FilamentError, FilamentLibrary, FilamentQuery, Invali
 from .core.profiles.errors import ProfileError
 from .core.profiles.library import ProfileLibrary
 from .core.profiles.library_models import ProfileSource
-from .core.profiles.models import PresetShape, ProfileRequest, TargetPrinter
+from .core.profiles.models import (
+    FilamentSpec as ProfileSpec,
+    PresetShape,
+    ProfileRequest,
+    TargetPrinter,
+)
 from .history_store import storage_dir
 from .profile_inputs import analysis_adjustments, profile_spec, target_for
 from .profile_view import download_url
@@ -55,10 +61,30 @@ CORRECT_FILAMENT_SCHEMA = vol.Schema(
         vol.Optional("note"): vol.All(cv.string, vol.Length(max=500)),
     }
 )
+_TEMP = vol.All(vol.Coerce(int), vol.Range(min=100, max=500))
+_PERCENT = vol.All(vol.Coerce(int), vol.Range(min=0, max=100))
+SPEC_SCHEMA = vol.Schema(
+    {
+        vol.Required("material_type"): _TEXT,
+        vol.Optional("vendor"): _TEXT,
+        vol.Optional("product_name"): _TEXT,
+        vol.Optional("nozzle_temp_min"): _TEMP,
+        vol.Optional("nozzle_temp_max"): _TEMP,
+        vol.Optional("nozzle_temp_recommended"): _TEMP,
+        vol.Optional("max_volumetric_speed"): vol.All(vol.Coerce(float), vol.Range(min=1, max=80)),
+        vol.Optional("fan_min_speed"): _PERCENT,
+        vol.Optional("fan_max_speed"): _PERCENT,
+        vol.Optional("density"): vol.All(vol.Coerce(float), vol.Range(min=0.5, max=3)),
+        vol.Optional("diameter"): vol.All(vol.Coerce(float), vol.In([1.75, 2.85])),
+        vol.Optional("drying_temp"): vol.All(vol.Coerce(float), vol.Range(min=30, max=120)),
+        vol.Optional("drying_hours"): vol.All(vol.Coerce(float), vol.Range(min=0.5, max=48)),
+    }
+)
 GENERATE_PROFILE_SCHEMA = vol.All(
     vol.Schema(
         {
             vol.Required("filament"): _TEXT,
+            vol.Optional("spec"): SPEC_SCHEMA,
             vol.Optional("material"): _TEXT,
             vol.Optional("analysis_id"): vol.All(cv.string, vol.Length(max=64)),
             vol.Optional("device_id"): vol.All(cv.ensure_list, [cv.string]),
@@ -139,14 +165,7 @@ async def async_generate_profile(
     data = call.data
     targets = [t for entry in printers if (t := target_for(entry.runtime_data.coordinator.data))]
     targets += [TargetPrinter(model, data["nozzle_diameter"]) for model in data.get("printers", [])]
-    try:
-        looked_up = await filament_library(hass).lookup(
-            FilamentQuery(product=data["filament"], material=data.get("material")),
-            allow_network=data["allow_network"],
-        )
-    except FilamentError as err:
-        raise _failed("lookup_failed", err) from err
-    spec = profile_spec(looked_up.spec, data.get("material")) if looked_up.spec else None
+    spec = await _async_spec(hass, data)
     if spec is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -179,6 +198,27 @@ async def async_generate_profile(
         ) from err
     async_dispatcher_send(hass, SIGNAL_PROFILES_CHANGED)
     return _generation_response(hass, saved)
+
+
+async def _async_spec(hass: HomeAssistant, data: Mapping[str, Any]) -> ProfileSpec | None:
+    """The user's own spec when given; otherwise what the filament lookup knows."""
+    if "spec" in data:
+        try:
+            return ProfileSpec(**data["spec"])
+        except ValueError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_filament_values",
+                translation_placeholders={"error": str(err)},
+            ) from err
+    try:
+        looked_up = await filament_library(hass).lookup(
+            FilamentQuery(product=data["filament"], material=data.get("material")),
+            allow_network=data["allow_network"],
+        )
+    except FilamentError as err:
+        raise _failed("lookup_failed", err) from err
+    return profile_spec(looked_up.spec, data.get("material")) if looked_up.spec else None
 
 
 def _generation_response(hass: HomeAssistant, saved: Any) -> ServiceResponse:

@@ -270,3 +270,26 @@ async def test_share_import_and_install(
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "share_profile", {"profile_id": "nope"})
     assert err.value.translation_key == "profile_not_found"
+
+
+async def test_generate_profile_from_own_spec(
+    hass: HomeAssistant, filament_site: FilamentWeb
+) -> None:
+    """A spec typed by the user is used as is, without a lookup."""
+    spec = {"material_type": "PETG", "vendor": "Acme", "product_name": "Shop PETG",
+            "nozzle_temp_min": 235, "nozzle_temp_max": 245}  # fmt: skip
+    result = await _call(
+        hass,
+        "generate_profile",
+        {"filament": "Acme Shop PETG", "spec": spec, "printers": ["X1C"], "allow_network": False},
+    )
+    preset = result["presets"][0]["preset"]
+    assert preset["nozzle_temperature_range_low"] == ["235"]
+    assert preset["nozzle_temperature_range_high"] == ["245"]
+    assert filament_site.hits("/ofd/all.ndjson") == []  # no lookup happened
+    with pytest.raises(vol.Invalid):
+        await _call(
+            hass,
+            "generate_profile",
+            {"filament": "x", "spec": {"vendor": "no material"}, "printers": ["X1C"]},
+        )
