@@ -125,6 +125,8 @@ async def test_failed_print_and_runout_alert(
     await wait_for(hass, lambda: state_of(hass, entry, "filament_runout") == STATE_ON)
     await hass.async_add_executor_job(simulator.clear_overrides, printer.serial)
     await wait_for(hass, lambda: state_of(hass, entry, "last_outcome") == "failed", 60)
+    # The simulated failure may itself be a run-out; the alert clears once the error does.
+    await hass.async_add_executor_job(simulator.set_value, printer.serial, "print_error", 0)
     await wait_for(hass, lambda: state_of(hass, entry, "filament_runout") == STATE_OFF)
 
 
