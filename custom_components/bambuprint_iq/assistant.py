@@ -32,6 +32,7 @@ CONF_API_KEY: Final = "api_key"
 CONF_MODEL_NAME: Final = "model_name"
 CONF_BASE_URL: Final = "base_url"
 CONF_SLICER_FOLDER: Final = "slicer_folder"
+CONF_DAILY_CAP: Final = "max_analyses_per_day"
 DEFAULT_MODEL: Final = "claude-sonnet-4-5"
 
 
@@ -41,6 +42,7 @@ class AssistantRuntime:
 
     provider: ClaudeVisionProvider
     analyzer: PhotoAnalyzer
+    store: AnalysisStore
 
 
 type AssistantConfigEntry = ConfigEntry[AssistantRuntime]
@@ -83,7 +85,7 @@ async def async_setup_assistant(hass: HomeAssistant, entry: AssistantConfigEntry
             translation_placeholders={"error": str(err)},
         ) from err
     store = AnalysisStore(storage_dir(hass) / "analyses")
-    entry.runtime_data = AssistantRuntime(provider, PhotoAnalyzer(provider, store=store))
+    entry.runtime_data = AssistantRuntime(provider, PhotoAnalyzer(provider, store=store), store)
 
 
 async def async_unload_assistant(entry: AssistantConfigEntry) -> None:

@@ -35,6 +35,7 @@ import voluptuous as vol
 from .assistant import (
     CONF_API_KEY,
     CONF_BASE_URL,
+    CONF_DAILY_CAP,
     CONF_MODEL_NAME,
     CONF_SLICER_FOLDER,
     DEFAULT_MODEL,
@@ -89,6 +90,7 @@ from .history_options import (
     DEFAULT_STALL_MINUTES,
 )
 from .room_sensors import suggested_room_sensors
+from .services_analysis import DEFAULT_DAILY_CAP
 
 ADVANCED = "advanced"
 PROBE_TIMEOUT = 10.0
@@ -546,7 +548,21 @@ class AssistantOptionsFlow(OptionsFlow):
             if folder and not self.hass.config.is_allowed_path(folder):
                 errors[CONF_SLICER_FOLDER] = "folder_not_allowed"
             else:
-                return self.async_create_entry(data={CONF_SLICER_FOLDER: folder or None})
-        current = self.config_entry.options.get(CONF_SLICER_FOLDER) or ""
-        schema = vol.Schema({vol.Optional(CONF_SLICER_FOLDER, default=current): str})
+                return self.async_create_entry(
+                    data={
+                        CONF_SLICER_FOLDER: folder or None,
+                        CONF_DAILY_CAP: int(user_input[CONF_DAILY_CAP]),
+                    }
+                )
+        options = self.config_entry.options
+        schema = vol.Schema(
+            {
+                vol.Optional(
+                    CONF_SLICER_FOLDER, default=options.get(CONF_SLICER_FOLDER) or ""
+                ): str,
+                vol.Required(
+                    CONF_DAILY_CAP, default=options.get(CONF_DAILY_CAP, DEFAULT_DAILY_CAP)
+                ): _number(1, 1000, "analyses"),
+            }
+        )
         return self.async_show_form(step_id="assistant", data_schema=schema, errors=errors)

@@ -8,9 +8,10 @@ from typing import Any, Final, cast
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from .assistant import loaded_assistant
+from .assistant import CONF_DAILY_CAP, AssistantConfigEntry, loaded_assistant
 from .const import DOMAIN
 from .coordinator import BambuConfigEntry
 from .core.analysis import (
@@ -31,6 +32,9 @@ ATTR_IMAGES: Final = "images"
 ATTR_CAMERA: Final = "camera"
 ATTR_FILAMENT: Final = "filament"
 ATTR_NOTE: Final = "note"
+ATTR_MEDIA: Final = "media"
+MEDIA_SOURCE: Final = "media-source://"
+DEFAULT_DAILY_CAP: Final = 50
 MAX_PHOTO_BYTES: Final = 40 * 1024 * 1024  # a 50 MP JPEG is ~25 MB; anything larger is not a photo
 
 ANALYZE_PRINT_SCHEMA = vol.All(
@@ -38,12 +42,17 @@ ANALYZE_PRINT_SCHEMA = vol.All(
         {
             vol.Optional(ATTR_IMAGES): vol.All(cv.ensure_list, [cv.string], vol.Length(max=4)),
             vol.Optional(ATTR_CAMERA): cv.entity_domain("camera"),
+            vol.Optional(ATTR_MEDIA): vol.All(
+                cv.ensure_list,
+                [vol.All(cv.string, vol.Match(r"^media-source://"))],
+                vol.Length(max=4),
+            ),
             vol.Optional("device_id"): cv.string,
             vol.Optional(ATTR_FILAMENT): vol.All(cv.string, vol.Length(max=80)),
             vol.Optional(ATTR_NOTE): vol.All(cv.string, vol.Length(max=500)),
         }
     ),
-    cv.has_at_least_one_key(ATTR_IMAGES, ATTR_CAMERA),
+    cv.has_at_least_one_key(ATTR_IMAGES, ATTR_CAMERA, ATTR_MEDIA),
 )
 
 
@@ -54,8 +63,34 @@ def _read_photo(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _media_target(hass: HomeAssistant, media_id: str) -> Path | str:
+    """A camera entity id, or a file inside one of Home Assistant's media folders.
+
+    ``media-source://camera/<entity>`` and ``media-source://media_source/<folder>/<path>``
+    (the media browser's own ids); anything else or outside the folder is refused.
+    """
+    rest = media_id.removeprefix(MEDIA_SOURCE)
+    domain, _, identifier = rest.partition("/")
+    if domain == "camera" and identifier.startswith("camera."):
+        return identifier
+    folder_id, _, relative = identifier.partition("/")
+    base = hass.config.media_dirs.get(folder_id) if domain == "media_source" else None
+    if base is not None and relative:
+        root = Path(base).resolve()
+        path = (root / relative).resolve()
+        if path.is_relative_to(root):
+            return path
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="media_not_supported",
+        translation_placeholders={"media": media_id},
+    )
+
+
 async def _async_photos(hass: HomeAssistant, call: ServiceCall) -> list[bytes]:
     photos: list[bytes] = []
+    paths: list[tuple[str, Path]] = []
+    cameras: list[str] = [call.data[ATTR_CAMERA]] if ATTR_CAMERA in call.data else []
     for raw in call.data.get(ATTR_IMAGES, []):
         path = Path(raw)
         if not path.is_absolute() or not hass.config.is_allowed_path(str(path)):
@@ -64,6 +99,14 @@ async def _async_photos(hass: HomeAssistant, call: ServiceCall) -> list[bytes]:
                 translation_key="path_not_allowed",
                 translation_placeholders={"path": raw},
             )
+        paths.append((raw, path))
+    for media_id in call.data.get(ATTR_MEDIA, []):
+        target = _media_target(hass, media_id)
+        if isinstance(target, Path):
+            paths.append((media_id, target))
+        else:
+            cameras.append(target)
+    for raw, path in paths:
         try:
             photos.append(await hass.async_add_executor_job(_read_photo, path))
         except (OSError, ValueError) as err:
@@ -72,20 +115,35 @@ async def _async_photos(hass: HomeAssistant, call: ServiceCall) -> list[bytes]:
                 translation_key="photo_unreadable",
                 translation_placeholders={"path": raw, "error": str(err)},
             ) from err
-    if camera := call.data.get(ATTR_CAMERA):
+    if cameras:
         # Imported on use: the camera component pulls in its JPEG library, which not every
         # installation needs for analyses of photo files.
         from homeassistant.components.camera import async_get_image
 
-        try:
-            photos.append((await async_get_image(hass, camera)).content)
-        except HomeAssistantError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="camera_unavailable",
-                translation_placeholders={"camera": camera},
-            ) from err
+        for camera in cameras:
+            try:
+                photos.append((await async_get_image(hass, camera)).content)
+            except HomeAssistantError as err:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="camera_unavailable",
+                    translation_placeholders={"camera": camera},
+                ) from err
     return photos
+
+
+async def _async_check_daily_cap(assistant: AssistantConfigEntry) -> None:
+    """Refuse before spending tokens when today's analyses reached the user's cap."""
+    cap = int(assistant.options.get(CONF_DAILY_CAP, DEFAULT_DAILY_CAP))
+    store = assistant.runtime_data.store
+    today = dt_util.utcnow().date()
+    recent = await store.async_list(limit=cap + 1)
+    if sum(1 for stored in recent if stored.created_at.date() == today) >= cap:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="daily_cap_reached",
+            translation_placeholders={"cap": str(cap)},
+        )
 
 
 def _context(entry: BambuConfigEntry | None, call: ServiceCall) -> PrintContext:
@@ -131,6 +189,7 @@ async def async_analyze_print(
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="assistant_not_configured"
         )
+    await _async_check_daily_cap(assistant)
     photos = await _async_photos(hass, call)
     try:
         context = _context(printer_entry, call)

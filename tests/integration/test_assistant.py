@@ -299,4 +299,50 @@ async def test_assistant_options_slicer_folder(
         result["flow_id"], {"slicer_folder": str(allowed)}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert assistant.options == {"slicer_folder": str(allowed)}
+    assert assistant.options == {"slicer_folder": str(allowed), "max_analyses_per_day": 50}
+
+
+async def test_media_source_photos_and_daily_cap(
+    hass: HomeAssistant, assistant: MockConfigEntry, fake_api: FakeAnthropicApi, tmp_path: Path
+) -> None:
+    """Media-browser files are accepted (inside media folders only); the daily cap is kept."""
+    media = tmp_path / "media"
+    (media / "prints").mkdir(parents=True)
+    (media / "prints" / "benchy.jpg").write_bytes(encode(print_photo()))
+    hass.config.media_dirs = {"local": str(media)}
+    hass.config_entries.async_update_entry(
+        assistant, options={**assistant.options, "max_analyses_per_day": 1}
+    )
+    fake_api.enqueue(ToolAnswer(answer(defect("stringing", confidence=0.8))))
+    result = await hass.services.async_call(
+        DOMAIN,
+        "analyze_print",
+        {"media": ["media-source://media_source/local/prints/benchy.jpg"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert result["analysis"]["defects"]
+    sent = len(fake_api.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "analyze_print",
+            {"media": ["media-source://media_source/local/prints/benchy.jpg"]},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "daily_cap_reached"
+    assert len(fake_api.requests) == sent  # refused before anything was sent
+
+    hass.config_entries.async_update_entry(
+        assistant, options={**assistant.options, "max_analyses_per_day": 50}
+    )
+    for bad in (
+        "media-source://media_source/local/../../etc/passwd",
+        "media-source://radio_browser/some-station",
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN, "analyze_print", {"media": [bad]}, blocking=True, return_response=True
+            )
+        assert err.value.translation_key == "media_not_supported"
