@@ -83,6 +83,7 @@ from .core.printer.tls import (
     PinnedCertificate,
     TlsPolicy,
     async_probe_certificate,
+    format_fingerprint,
 )
 from .history_options import (
     DEFAULT_BED_DEVIATION,
@@ -143,11 +144,6 @@ def _tls_policy(data: Mapping[str, Any]) -> TlsPolicy:
     if data.get(CONF_SKIP_TLS_VERIFY):
         return InsecureSkipVerify()
     return PinnedCertificate(fingerprint=data[CONF_FINGERPRINT], serial=data[CONF_SERIAL])
-
-
-def _format_fingerprint(fingerprint: str) -> str:
-    """Colon-separated pairs, as most tools display certificate fingerprints."""
-    return ":".join(fingerprint[i : i + 2] for i in range(0, len(fingerprint), 2)).upper()
 
 
 class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
@@ -328,7 +324,7 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
             return self.async_show_form(
                 step_id="certificate",
                 description_placeholders={
-                    "fingerprint": _format_fingerprint(self._certificate.fingerprint),
+                    "fingerprint": format_fingerprint(self._certificate.fingerprint),
                     "serial": self._certificate.common_name,
                 },
             )

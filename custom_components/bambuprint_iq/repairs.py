@@ -9,10 +9,7 @@ from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_FINGERPRINT
-
-
-def _format(fingerprint: str) -> str:
-    return ":".join(fingerprint[i : i + 2] for i in range(0, len(fingerprint), 2)).upper()
+from .core.printer.tls import format_fingerprint
 
 
 class TrustNewCertificateFlow(RepairsFlow):
@@ -46,7 +43,7 @@ class TrustNewCertificateFlow(RepairsFlow):
             step_id="confirm",
             description_placeholders={
                 "title": entry.title,
-                "fingerprint": _format(self._fingerprint),
+                "fingerprint": format_fingerprint(self._fingerprint),
             },
         )
 

@@ -11,6 +11,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .allowed_paths import allowed_path
 from .assistant import CONF_DAILY_CAP, AssistantConfigEntry, loaded_assistant
 from .const import DOMAIN
 from .coordinator import BambuConfigEntry
@@ -89,17 +90,8 @@ def _media_target(hass: HomeAssistant, media_id: str) -> Path | str:
 
 async def _async_photos(hass: HomeAssistant, call: ServiceCall) -> list[bytes]:
     photos: list[bytes] = []
-    paths: list[tuple[str, Path]] = []
     cameras: list[str] = [call.data[ATTR_CAMERA]] if ATTR_CAMERA in call.data else []
-    for raw in call.data.get(ATTR_IMAGES, []):
-        path = Path(raw)
-        if not path.is_absolute() or not hass.config.is_allowed_path(str(path)):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="path_not_allowed",
-                translation_placeholders={"path": raw},
-            )
-        paths.append((raw, path))
+    paths = [(raw, allowed_path(hass, raw)) for raw in call.data.get(ATTR_IMAGES, [])]
     for media_id in call.data.get(ATTR_MEDIA, []):
         target = _media_target(hass, media_id)
         if isinstance(target, Path):

@@ -9,16 +9,16 @@ is only replaced when the caller says so.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Final
 
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
+from homeassistant.core import ServiceCall, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .allowed_paths import allowed_path
 from .assistant import CONF_SLICER_FOLDER, loaded_assistant
 from .const import DOMAIN, SIGNAL_PROFILES_CHANGED
 from .core.profiles.errors import PresetExistsError, ProfileError
@@ -50,17 +50,6 @@ INSTALL_PROFILE_SCHEMA = vol.Schema(
         vol.Optional("overwrite", default=False): cv.boolean,
     }
 )
-
-
-def _allowed(hass: HomeAssistant, raw: str) -> Path:
-    path = Path(raw)
-    if not path.is_absolute() or not hass.config.is_allowed_path(str(path)):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="path_not_allowed",
-            translation_placeholders={"path": raw},
-        )
-    return path
 
 
 def _not_found(profile_id: str, err: Exception) -> ServiceValidationError:
@@ -102,7 +91,7 @@ async def async_share_profile(call: ServiceCall) -> ServiceResponse:
 async def async_import_profile(call: ServiceCall) -> ServiceResponse:
     """Add someone's shared profile to the library."""
     hass = call.hass
-    path = _allowed(hass, call.data["path"])
+    path = allowed_path(hass, call.data["path"])
 
     def _read() -> bytes:
         if path.stat().st_size > MAX_SHARE_BYTES:
@@ -136,7 +125,7 @@ async def async_install_profile(call: ServiceCall) -> ServiceResponse:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="slicer_folder_not_set"
         )
-    folder = _allowed(hass, raw)
+    folder = allowed_path(hass, raw)
     if not await asyncio.to_thread(folder.is_dir):
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -71,6 +71,11 @@ type TlsPolicy = PinnedCertificate | InsecureSkipVerify | PublicCaVerification
 """Printers: a pinned leaf (or the explicit opt-out); the cloud broker: public CA chain."""
 
 
+def format_fingerprint(fingerprint: str) -> str:
+    """Colon-separated upper-case pairs, as certificate tools display fingerprints."""
+    return ":".join(fingerprint[i : i + 2] for i in range(0, len(fingerprint), 2)).upper()
+
+
 def normalize_fingerprint(value: str) -> str:
     """Turn ``AB:CD:...`` / mixed-case / spaced hex into the canonical 64-char lowercase form.
 
