@@ -10,7 +10,6 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -36,7 +35,7 @@ from tests.fakes.anthropic_api import (
     ToolAnswer,
 )
 
-from .conftest import setup_printer
+from .conftest import printer_device, setup_printer
 from .test_entities import state_of, wait_for
 
 
@@ -185,11 +184,7 @@ async def test_analysis_with_printer_updates_its_sensor(
 ) -> None:
     """With a printer, its loaded filament bounds the advice and its score sensor updates."""
     entry = await setup_printer(hass, printer)
-    device = next(
-        d
-        for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        if (DOMAIN, printer.serial) in d.identifiers
-    )
+    device = printer_device(hass, entry, printer.serial)
     photo = photo_dir / "print.png"
     photo.write_bytes(encode(print_photo(), "PNG"))
     fake_api.enqueue(ToolAnswer(answer(defect("under_extrusion", confidence=0.9))))

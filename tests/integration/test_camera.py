@@ -24,7 +24,7 @@ from homeassistant.components.camera import (
 from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -65,7 +65,7 @@ from simulator.fleet import PrinterInfo, SimulatedPrinter
 from simulator.job import JobSpec
 from simulator.sim_thread import SimulatorThread
 
-from .conftest import TEST_SPEED, setup_printer
+from .conftest import TEST_SPEED, printer_device, setup_printer
 from .test_entities import entity_id, wait_for
 
 X1C = [SimulatedPrinter(model="X1C", seed=3, speed=TEST_SPEED)]
@@ -150,11 +150,6 @@ async def _read_mjpeg_parts(response: aiohttp.ClientResponse, count: int) -> lis
         assert part.headers[aiohttp.hdrs.CONTENT_TYPE] == "image/jpeg"
         parts.append(bytes(await part.read()))
     return parts
-
-
-def _printer_device_id(hass: HomeAssistant, entry: MockConfigEntry, serial: str) -> str:
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    return next(d.id for d in devices if (DOMAIN, serial) in d.identifiers)
 
 
 async def test_viewers_share_one_upstream_that_closes_when_idle(
@@ -262,7 +257,7 @@ async def test_rtsps_camera_and_lan_liveview_repair(
     assert not issue.is_fixable
     assert issue.translation_placeholders == {"title": entry.title}
     assert await async_get_stream_source(hass, camera_id) is None
-    device_id = _printer_device_id(hass, entry, printer.serial)
+    device_id = printer_device(hass, entry, printer.serial).id
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN, SERVICE_SNAPSHOT, {"device_id": device_id}, blocking=True
@@ -282,7 +277,7 @@ async def test_snapshot_action_and_last_picture(
 ) -> None:
     """The action saves a JPEG under the integration folder; the image entity shows it."""
     entry = await _setup(hass, printer)
-    device_id = _printer_device_id(hass, entry, printer.serial)
+    device_id = printer_device(hass, entry, printer.serial).id
     response = await hass.services.async_call(
         DOMAIN, SERVICE_SNAPSHOT, {"device_id": device_id}, blocking=True, return_response=True
     )
@@ -323,7 +318,7 @@ async def test_timelapse_of_a_short_print(
     await wait_for(hass, lambda: [e.data["type"] for e in events] == ["started"], 30)
     record_id = events[0].data["record_id"]
 
-    device_id = _printer_device_id(hass, entry, printer.serial)
+    device_id = printer_device(hass, entry, printer.serial).id
     response = await hass.services.async_call(
         DOMAIN, SERVICE_SNAPSHOT, {"device_id": device_id}, blocking=True, return_response=True
     )

@@ -28,7 +28,7 @@ from custom_components.bambuprint_iq.const import DOMAIN
 from simulator.fleet import PrinterInfo, SimulatedPrinter
 from simulator.sim_thread import SimulatorThread
 
-from .conftest import TEST_SPEED, setup_printer
+from .conftest import TEST_SPEED, printer_device, setup_printer
 
 
 async def wait_for(
@@ -78,10 +78,10 @@ async def test_telemetry_entities(
     assert attributes["filament_id"] == first_tray["tray_info_idx"]
 
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    printer_device = next(d for d in devices if (DOMAIN, printer.serial) in d.identifiers)
-    assert printer_device.model == "P1S"
-    assert printer_device.manufacturer == "Bambu Lab"
-    ams_device = next(d for d in devices if d.via_device_id == printer_device.id)
+    own_device = printer_device(hass, entry, printer.serial)
+    assert own_device.model == "P1S"
+    assert own_device.manufacturer == "Bambu Lab"
+    ams_device = next(d for d in devices if d.via_device_id == own_device.id)
     assert ams_device.name.endswith("AMS A")
 
     assert state_of(hass, entry, "online") == STATE_ON

@@ -23,15 +23,10 @@ from simulator.fleet import PrinterInfo
 from simulator.job import JobSpec
 from simulator.sim_thread import SimulatorThread
 
-from .conftest import entry_for, setup_printer
+from .conftest import entry_for, printer_device, setup_printer
 from .test_entities import entity_id, state_of, wait_for
 
 SHORT_JOB = JobSpec(name="Benchy", duration_minutes=2, total_layers=20, task_id="7001")
-
-
-def _printer_device(hass: HomeAssistant, entry_id: str, serial: str) -> dr.DeviceEntry:
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)
-    return next(d for d in devices if (DOMAIN, serial) in d.identifiers)
 
 
 async def _run_job(
@@ -74,7 +69,7 @@ async def test_finished_print_is_recorded(
     low, high = rate.attributes["interval_95"]
     assert 0 < low < high == 100.0  # one success says little: a wide interval
 
-    device = _printer_device(hass, entry.entry_id, printer.serial)
+    device = printer_device(hass, entry, printer.serial)
     response = await hass.services.async_call(
         DOMAIN,
         "record_outcome",
@@ -137,7 +132,7 @@ async def test_insights_and_export(
     entry = await setup_printer(hass, printer)
     await _run_job(hass, simulator, printer, SHORT_JOB)
     await wait_for(hass, lambda: state_of(hass, entry, "prints_total") == "1", 60)
-    device = _printer_device(hass, entry.entry_id, printer.serial)
+    device = printer_device(hass, entry, printer.serial)
 
     insights = await hass.services.async_call(
         DOMAIN, "get_insights", {"device_id": device.id}, blocking=True, return_response=True
@@ -180,7 +175,7 @@ async def test_action_input_errors(hass: HomeAssistant, printer: PrinterInfo) ->
             return_response=True,
         )
     assert err.value.translation_key == "record_not_found"
-    device = _printer_device(hass, entry.entry_id, printer.serial)
+    device = printer_device(hass, entry, printer.serial)
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN,
@@ -212,7 +207,7 @@ async def test_options_suggest_room_sensors_in_the_printer_area(
     """The options form pre-selects temperature/humidity sensors of the printer's room."""
     entry = await setup_printer(hass, printer)
     area = ar.async_get(hass).async_create("Workshop")
-    device = _printer_device(hass, entry.entry_id, printer.serial)
+    device = printer_device(hass, entry, printer.serial)
     dr.async_get(hass).async_update_device(device.id, area_id=area.id)
     registry = er.async_get(hass)
     room = registry.async_get_or_create(

@@ -7,6 +7,7 @@ given its addresses the same way the production code gets the public ones.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 import json
 from pathlib import Path
 import subprocess
@@ -14,7 +15,6 @@ import sys
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.setup import async_setup_component
 import pytest
@@ -33,7 +33,7 @@ from simulator.fleet import PrinterInfo
 from simulator.sim_thread import SimulatorThread
 from tests.fakes.filament_web import FilamentWeb, ofd_ndjson, spoolmandb_json
 
-from .conftest import setup_printer
+from .conftest import printer_device, setup_printer
 from .test_entities import entity_id, state_of, wait_for
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -106,11 +106,7 @@ async def test_generate_profile_for_a_printer(
 ) -> None:
     """From telemetry (P1S, 0.4) and a filament name to presets with changes and a download."""
     entry = await setup_printer(hass, printer)
-    device = next(
-        d
-        for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        if (DOMAIN, printer.serial) in d.identifiers
-    )
+    device = printer_device(hass, entry, printer.serial)
     result = await _call(
         hass,
         "generate_profile",
@@ -135,9 +131,12 @@ async def test_generate_profile_for_a_printer(
     assert traversal.status == 404
 
     if (SHARED / "tools" / "validate_preset.py").is_file():  # the reference checker, when present
-        check = subprocess.run(
-            [sys.executable, str(SHARED / "tools" / "validate_preset.py"), str(path)],
-            capture_output=True, text=True, check=False,
+        check = await hass.async_add_executor_job(
+            partial(
+                subprocess.run,
+                [sys.executable, str(SHARED / "tools" / "validate_preset.py"), str(path)],
+                capture_output=True, text=True, check=False,
+            )
         )  # fmt: skip
         assert check.returncode == 0, check.stdout + check.stderr
 
