@@ -21,8 +21,6 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
-    EntitySelector,
-    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -35,9 +33,7 @@ import voluptuous as vol
 from .assistant import (
     CONF_API_KEY,
     CONF_BASE_URL,
-    CONF_DAILY_CAP,
     CONF_MODEL_NAME,
-    CONF_SLICER_FOLDER,
     DEFAULT_MODEL,
     ENTRY_TYPE,
     ENTRY_TYPE_ASSISTANT,
@@ -47,27 +43,18 @@ from .assistant import (
 from .config_flow_cloud import CloudFlowMixin, is_cloud
 from .const import (
     CONF_ACCESS_CODE,
-    CONF_BED_DEVIATION,
-    CONF_CAMERA_FPS,
     CONF_CAMERA_PORT,
     CONF_FINGERPRINT,
     CONF_FULL_REFRESH_MINUTES,
     CONF_METHOD,
     CONF_MODEL,
     CONF_MQTT_PORT,
-    CONF_NOZZLE_DEVIATION,
-    CONF_RETENTION_DAYS,
-    CONF_ROOM_SENSORS,
     CONF_SERIAL,
     CONF_SKIP_TLS_VERIFY,
-    CONF_STALL_MINUTES,
-    CONF_TIMELAPSE,
-    DEFAULT_CAMERA_FPS,
     DEFAULT_CAMERA_PORT,
     DEFAULT_FULL_REFRESH_MINUTES,
     DEFAULT_MQTT_PORT,
     DOMAIN,
-    MIN_FULL_REFRESH_MINUTES,
     ConnectionMethod,
 )
 from .core.analysis import ApiKeyRejected, ProviderError
@@ -85,13 +72,8 @@ from .core.printer.tls import (
     async_probe_certificate,
     format_fingerprint,
 )
-from .history_options import (
-    DEFAULT_BED_DEVIATION,
-    DEFAULT_NOZZLE_DEVIATION,
-    DEFAULT_STALL_MINUTES,
-)
-from .room_sensors import suggested_room_sensors
-from .services_analysis import DEFAULT_DAILY_CAP
+from .options_flow import BambuPrintIQOptionsFlow
+from .options_flow_assistant import AssistantOptionsFlow
 
 ADVANCED = "advanced"
 PROBE_TIMEOUT = 10.0
@@ -430,9 +412,11 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """New IP address or access code for the same printer."""
         entry = self._get_reconfigure_entry()
-        if is_assistant(entry) or is_cloud(entry.data):
-            # Nothing address-like to change: the key/sign-in is renewed through reauth.
+        if is_assistant(entry):
+            # Nothing address-like to change: the key is renewed through reauth.
             return self.async_abort(reason="reconfigure_not_needed")
+        if is_cloud(entry.data):
+            return await self.async_step_reconfigure_cloud()
         errors: dict[str, str] = {}
         if user_input is not None:
             self._data = {**entry.data, **_flatten(user_input)}
@@ -460,105 +444,3 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
             )
             return self.async_show_form(step_id="reconfigure", data_schema=schema, errors=errors)
         return self.async_update_reload_and_abort(entry, data=self._data)
-
-
-class BambuPrintIQOptionsFlow(OptionsFlow):
-    """Settings that can change without re-adding the printer."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Refresh interval, the room sensors recorded with each print, alert thresholds."""
-        if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    CONF_FULL_REFRESH_MINUTES: int(user_input[CONF_FULL_REFRESH_MINUTES]),
-                    CONF_ROOM_SENSORS: list(user_input.get(CONF_ROOM_SENSORS, [])),
-                    CONF_NOZZLE_DEVIATION: int(user_input[CONF_NOZZLE_DEVIATION]),
-                    CONF_BED_DEVIATION: int(user_input[CONF_BED_DEVIATION]),
-                    CONF_STALL_MINUTES: int(user_input[CONF_STALL_MINUTES]),
-                    CONF_RETENTION_DAYS: int(user_input[CONF_RETENTION_DAYS]),
-                    CONF_TIMELAPSE: bool(user_input[CONF_TIMELAPSE]),
-                    CONF_CAMERA_FPS: int(user_input[CONF_CAMERA_FPS]),
-                }
-            )
-        options = self.config_entry.options
-        rooms = options.get(CONF_ROOM_SENSORS)
-        if rooms is None:
-            rooms = suggested_room_sensors(self.hass, self.config_entry)
-        schema = vol.Schema(
-            {
-                vol.Required(
-                    CONF_FULL_REFRESH_MINUTES,
-                    default=options.get(CONF_FULL_REFRESH_MINUTES, DEFAULT_FULL_REFRESH_MINUTES),
-                ): _number(MIN_FULL_REFRESH_MINUTES, 1440, "min"),
-                vol.Optional(CONF_ROOM_SENSORS, default=rooms): EntitySelector(
-                    EntitySelectorConfig(
-                        domain="sensor", device_class=["temperature", "humidity"], multiple=True
-                    )
-                ),
-                vol.Required(
-                    CONF_NOZZLE_DEVIATION,
-                    default=options.get(CONF_NOZZLE_DEVIATION, DEFAULT_NOZZLE_DEVIATION),
-                ): _number(5, 50, "°C"),
-                vol.Required(
-                    CONF_BED_DEVIATION,
-                    default=options.get(CONF_BED_DEVIATION, DEFAULT_BED_DEVIATION),
-                ): _number(4, 30, "°C"),
-                vol.Required(
-                    CONF_STALL_MINUTES,
-                    default=options.get(CONF_STALL_MINUTES, DEFAULT_STALL_MINUTES),
-                ): _number(1, 240, "min"),
-                vol.Required(
-                    CONF_RETENTION_DAYS, default=options.get(CONF_RETENTION_DAYS, 0)
-                ): _number(0, 3650, "d"),
-                vol.Required(CONF_TIMELAPSE, default=options.get(CONF_TIMELAPSE, False)): bool,
-                vol.Required(
-                    CONF_CAMERA_FPS, default=options.get(CONF_CAMERA_FPS, DEFAULT_CAMERA_FPS)
-                ): _number(1, 15, "fps"),
-            }
-        )
-        return self.async_show_form(step_id="init", data_schema=schema)
-
-
-def _number(low: int, high: int, unit: str) -> NumberSelector:
-    return NumberSelector(
-        NumberSelectorConfig(
-            min=low, max=high, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement=unit
-        )
-    )
-
-
-class AssistantOptionsFlow(OptionsFlow):
-    """Where generated profiles may be installed for Bambu Studio on this computer."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The assistant's only page."""
-        return await self.async_step_assistant(user_input)
-
-    async def async_step_assistant(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """The Bambu Studio user folder (optional; must be in allowlist_external_dirs)."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            folder = str(user_input.get(CONF_SLICER_FOLDER) or "").strip()
-            if folder and not self.hass.config.is_allowed_path(folder):
-                errors[CONF_SLICER_FOLDER] = "folder_not_allowed"
-            else:
-                return self.async_create_entry(
-                    data={
-                        CONF_SLICER_FOLDER: folder or None,
-                        CONF_DAILY_CAP: int(user_input[CONF_DAILY_CAP]),
-                    }
-                )
-        options = self.config_entry.options
-        schema = vol.Schema(
-            {
-                vol.Optional(
-                    CONF_SLICER_FOLDER, default=options.get(CONF_SLICER_FOLDER) or ""
-                ): str,
-                vol.Required(
-                    CONF_DAILY_CAP, default=options.get(CONF_DAILY_CAP, DEFAULT_DAILY_CAP)
-                ): _number(1, 1000, "analyses"),
-            }
-        )
-        return self.async_show_form(step_id="assistant", data_schema=schema, errors=errors)

@@ -308,6 +308,12 @@ class CloudFlowMixin(ConfigFlow):
             self._cloud_reauth_entry, data_updates={CONF_CLOUD_CREDENTIALS: stored}
         )
 
+    async def async_step_reconfigure_cloud(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """A cloud printer: the sign-in is renewed through reauth."""
+        return self.async_abort(reason="reconfigure_not_needed")
+
 
 def _title(device: CloudDevice) -> str:
     return device.name or f"Bambu Lab {device.serial[-4:]}"
