@@ -27,6 +27,7 @@ from .core.profiles.models import (
     ProfileRequest,
     TargetPrinter,
 )
+from .filament_model import AssistantSpecExtractor
 from .history_store import storage_dir
 from .profile_inputs import analysis_adjustments, profile_spec, target_for
 from .profile_view import download_url
@@ -104,7 +105,11 @@ DELETE_PROFILE_SCHEMA = vol.Schema({vol.Required("profile_id"): _TEXT})
 def filament_library(hass: HomeAssistant) -> FilamentLibrary:
     """One library for the whole installation (its caches are shared)."""
     if (library := hass.data.get(FILAMENT_LIBRARY)) is None:
-        library = FilamentLibrary(storage_dir(hass) / "filament", async_get_clientsession(hass))
+        library = FilamentLibrary(
+            storage_dir(hass) / "filament",
+            async_get_clientsession(hass),
+            extractor=AssistantSpecExtractor(hass),
+        )
         hass.data[FILAMENT_LIBRARY] = library
     return library
 

@@ -27,6 +27,7 @@ from custom_components.bambuprint_iq.core.filament import (
     FilamentLibrary,
     LibraryConfig,
 )
+from custom_components.bambuprint_iq.filament_model import AssistantSpecExtractor
 from custom_components.bambuprint_iq.history_store import storage_dir
 from custom_components.bambuprint_iq.services_library import FILAMENT_LIBRARY
 from simulator.fleet import PrinterInfo
@@ -54,6 +55,7 @@ async def filament_site(hass: HomeAssistant, socket_enabled: None) -> AsyncItera
                 spoolmandb_url=web.url("/spoolmandb/filaments.json"),
                 fetch_policy=FetchPolicy(min_interval_s=0.05, backoff_base_s=0.02),
             ),
+            extractor=AssistantSpecExtractor(hass),
         )
         yield web
 

@@ -71,6 +71,7 @@ from .retry import RetryPolicy
 from .rules.defaults import bambu_generic_defaults
 from .rules.engine import plan_adjustments
 from .rules.plan import DefectAdvice, Recommendation, TuningPlan
+from .spec_extraction import VisionSpecExtractor
 from .store import AnalysisStore, StoredAnalysis
 from .taxonomy import DefectType, Severity
 
@@ -137,6 +138,7 @@ __all__ = [
     "VisionProvider",
     "VisionReply",
     "VisionRequest",
+    "VisionSpecExtractor",
     "WatchLevel",
     "WatchThresholds",
     "answer_schema",

@@ -20,7 +20,7 @@ from .errors import (
     StorageError,
 )
 from .library import FilamentLibrary, LibraryConfig
-from .llm import ExtractionRequest, SpecExtractor
+from .llm import ExtractionRequest, ExtractionUnavailable, SpecExtractor
 from .matching import Candidate
 from .provenance import Provenance, SourceKind
 from .results import FilamentQuery, LookupResult, LookupStatus, SourceAttempt
@@ -42,6 +42,7 @@ __all__ = [
     "DryingAdvice",
     "DryingSchedule",
     "ExtractionRequest",
+    "ExtractionUnavailable",
     "FetchError",
     "FetchPolicy",
     "FilamentError",

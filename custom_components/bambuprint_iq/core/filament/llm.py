@@ -59,6 +59,10 @@ class ExtractionRequest:
     instructions: str
 
 
+class ExtractionUnavailable(Exception):
+    """The extractor has no model to ask right now (e.g. no AI provider is set up)."""
+
+
 class SpecExtractor(Protocol):
     """Provided by the caller (e.g. the analysis provider); returns flat settings JSON."""
 
@@ -117,6 +121,8 @@ async def extract_with_model(
         values = values_from_json(raw)
     except TimeoutError:
         return None, "model extraction timed out"
+    except ExtractionUnavailable as err:
+        return None, f"model extraction skipped: {err}"
     except InvalidSpecInput as err:
         return None, f"model output rejected: {err}"
     except Exception as err:
