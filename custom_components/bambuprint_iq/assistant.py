@@ -1,12 +1,14 @@
 """The "BambuPrint IQ assistant" entry: the one place the AI provider and its key live.
 
 Users without a printer use photo analysis through it; printer entries use it too, so an API
-key is never stored twice.
+key is never stored twice. The provider is Claude (own key), an AI task entity the user
+already has in Home Assistant, or none (profiles and history only).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -14,6 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.httpx_client import get_async_client
 
+from .ai_task_provider import AiTaskVisionProvider
 from .const import DOMAIN
 from .core.analysis import (
     AnalysisStore,
@@ -22,6 +25,9 @@ from .core.analysis import (
     ClaudeVisionProvider,
     PhotoAnalyzer,
     ProviderError,
+    ProviderUnavailable,
+    VisionReply,
+    VisionRequest,
     async_create_claude_provider,
 )
 from .history_store import storage_dir
@@ -33,16 +39,48 @@ CONF_MODEL_NAME: Final = "model_name"
 CONF_BASE_URL: Final = "base_url"
 CONF_SLICER_FOLDER: Final = "slicer_folder"
 CONF_DAILY_CAP: Final = "max_analyses_per_day"
+CONF_PROVIDER: Final = "provider"
+CONF_AI_TASK_ENTITY: Final = "ai_task_entity"
 DEFAULT_MODEL: Final = "claude-sonnet-4-5"
+
+
+class ProviderKind(StrEnum):
+    """Which model answers; entries made before the choice existed are Claude entries."""
+
+    CLAUDE = "claude"
+    AI_TASK = "ai_task"
+    NONE = "none"
+
+
+class NoModel:
+    """The provider of an assistant set up without AI: every call is refused clearly."""
+
+    name = "none"
+    model = "none"
+
+    async def analyze(self, request: VisionRequest) -> VisionReply:
+        """Refuse; callers check ``AssistantRuntime.has_model`` first."""
+        raise ProviderUnavailable("the assistant has no AI provider; choose one in its settings")
+
+    async def async_close(self) -> None:
+        """Nothing to close."""
+
+
+type AssistantProvider = ClaudeVisionProvider | AiTaskVisionProvider | NoModel
 
 
 @dataclass(slots=True)
 class AssistantRuntime:
     """What a loaded assistant entry owns."""
 
-    provider: ClaudeVisionProvider
+    provider: AssistantProvider
     analyzer: PhotoAnalyzer
     store: AnalysisStore
+
+    @property
+    def has_model(self) -> bool:
+        """False for an assistant set up without an AI provider."""
+        return not isinstance(self.provider, NoModel)
 
 
 type AssistantConfigEntry = ConfigEntry[AssistantRuntime]
@@ -51,6 +89,11 @@ type AssistantConfigEntry = ConfigEntry[AssistantRuntime]
 def is_assistant(entry: ConfigEntry) -> bool:
     """Assistant entries and printer entries share the domain."""
     return entry.data.get(ENTRY_TYPE) == ENTRY_TYPE_ASSISTANT
+
+
+def provider_kind(data: dict[str, Any]) -> ProviderKind:
+    """The entry's provider choice."""
+    return ProviderKind(data.get(CONF_PROVIDER) or ProviderKind.CLAUDE)
 
 
 def claude_settings(data: dict[str, Any]) -> ClaudeSettings:
@@ -68,8 +111,24 @@ async def async_create_provider(hass: HomeAssistant, data: dict[str, Any]) -> Cl
 
 
 async def async_setup_assistant(hass: HomeAssistant, entry: AssistantConfigEntry) -> None:
-    """Check the key once at start-up; a revoked key asks the user for a new one."""
-    provider = await async_create_provider(hass, dict(entry.data))
+    """Check the provider once at start-up; a revoked key asks the user for a new one."""
+    provider = await _async_ready_provider(hass, dict(entry.data))
+    store = AnalysisStore(storage_dir(hass) / "analyses")
+    entry.runtime_data = AssistantRuntime(provider, PhotoAnalyzer(provider, store=store), store)
+
+
+async def _async_ready_provider(hass: HomeAssistant, data: dict[str, Any]) -> AssistantProvider:
+    kind = provider_kind(data)
+    if kind is ProviderKind.NONE:
+        return NoModel()
+    if kind is ProviderKind.AI_TASK:
+        task_provider = AiTaskVisionProvider(hass, str(data[CONF_AI_TASK_ENTITY]))
+        try:
+            task_provider.check_ready()
+        except ProviderError as err:
+            raise _not_ready(err) from err
+        return task_provider
+    provider = await async_create_provider(hass, data)
     try:
         await provider.validate_api_key()
     except ApiKeyRejected as err:
@@ -79,13 +138,16 @@ async def async_setup_assistant(hass: HomeAssistant, entry: AssistantConfigEntry
         ) from err
     except ProviderError as err:
         await provider.async_close()
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="provider_unavailable",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    store = AnalysisStore(storage_dir(hass) / "analyses")
-    entry.runtime_data = AssistantRuntime(provider, PhotoAnalyzer(provider, store=store), store)
+        raise _not_ready(err) from err
+    return provider
+
+
+def _not_ready(err: ProviderError) -> ConfigEntryNotReady:
+    return ConfigEntryNotReady(
+        translation_domain=DOMAIN,
+        translation_key="provider_unavailable",
+        translation_placeholders={"error": str(err)},
+    )
 
 
 async def async_unload_assistant(entry: AssistantConfigEntry) -> None:

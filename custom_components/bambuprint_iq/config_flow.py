@@ -21,6 +21,8 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -30,13 +32,17 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .ai_task_provider import AI_TASK_DOMAIN, ai_task_entities
 from .assistant import (
+    CONF_AI_TASK_ENTITY,
     CONF_API_KEY,
     CONF_BASE_URL,
     CONF_MODEL_NAME,
+    CONF_PROVIDER,
     DEFAULT_MODEL,
     ENTRY_TYPE,
     ENTRY_TYPE_ASSISTANT,
+    ProviderKind,
     async_create_provider,
     is_assistant,
 )
@@ -165,21 +171,32 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
     async def async_step_assistant(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """No printer needed: photo analysis (and profiles) with the user's AI provider key."""
-        await self.async_set_unique_id(ENTRY_TYPE_ASSISTANT)
-        self._abort_if_unique_id_configured()
+        """No printer needed: which model analyses photos (or none, for profiles only)."""
+        if self.source != SOURCE_RECONFIGURE:
+            await self.async_set_unique_id(ENTRY_TYPE_ASSISTANT)
+            self._abort_if_unique_id_configured()
+        options = ["assistant_claude", "assistant_none"]
+        if ai_task_entities(self.hass):
+            options.insert(1, "assistant_ai_task")
+        return self.async_show_menu(step_id="assistant", menu_options=options)
+
+    async def async_step_assistant_claude(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Claude with the user's own API key, checked before anything is saved."""
         errors: dict[str, str] = {}
         if user_input is not None:
             advanced = user_input.get(ADVANCED, {})
             data = {
                 ENTRY_TYPE: ENTRY_TYPE_ASSISTANT,
+                CONF_PROVIDER: ProviderKind.CLAUDE.value,
                 CONF_API_KEY: str(user_input[CONF_API_KEY]).strip(),
                 CONF_MODEL_NAME: str(user_input[CONF_MODEL_NAME]).strip(),
                 CONF_BASE_URL: str(advanced.get(CONF_BASE_URL) or "").strip() or None,
             }
             errors = await self._async_check_api_key(data)
             if not errors:
-                return self.async_create_entry(title="BambuPrint IQ assistant", data=data)
+                return self._async_save_assistant(data)
         schema = vol.Schema(
             {
                 vol.Required(CONF_API_KEY): _PASSWORD,
@@ -189,7 +206,45 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
                 ),
             }
         )
-        return self.async_show_form(step_id="assistant", data_schema=schema, errors=errors)
+        return self.async_show_form(step_id="assistant_claude", data_schema=schema, errors=errors)
+
+    async def async_step_assistant_ai_task(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """An AI task entity the user already set up (any model Home Assistant supports)."""
+        entities = ai_task_entities(self.hass)
+        if not entities:
+            return self.async_abort(reason="no_ai_task_entity")
+        if user_input is not None:
+            return self._async_save_assistant(
+                {
+                    ENTRY_TYPE: ENTRY_TYPE_ASSISTANT,
+                    CONF_PROVIDER: ProviderKind.AI_TASK.value,
+                    CONF_AI_TASK_ENTITY: str(user_input[CONF_AI_TASK_ENTITY]),
+                }
+            )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_AI_TASK_ENTITY, default=entities[0]): EntitySelector(
+                    EntitySelectorConfig(domain=AI_TASK_DOMAIN, include_entities=entities)
+                )
+            }
+        )
+        return self.async_show_form(step_id="assistant_ai_task", data_schema=schema)
+
+    async def async_step_assistant_none(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Profiles and history without photo analysis."""
+        return self._async_save_assistant(
+            {ENTRY_TYPE: ENTRY_TYPE_ASSISTANT, CONF_PROVIDER: ProviderKind.NONE.value}
+        )
+
+    def _async_save_assistant(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """A new assistant entry, or the reconfigured one with its new provider."""
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
+        return self.async_create_entry(title="BambuPrint IQ assistant", data=data)
 
     async def _async_check_api_key(self, data: dict[str, Any]) -> dict[str, str]:
         """One cheap authenticated call before anything is saved."""
@@ -413,8 +468,7 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
         """New IP address or access code for the same printer."""
         entry = self._get_reconfigure_entry()
         if is_assistant(entry):
-            # Nothing address-like to change: the key is renewed through reauth.
-            return self.async_abort(reason="reconfigure_not_needed")
+            return await self.async_step_assistant()
         if is_cloud(entry.data):
             return await self.async_step_reconfigure_cloud()
         errors: dict[str, str] = {}

@@ -28,7 +28,7 @@ class AssistantSpecExtractor:
     async def extract_filament_spec(self, request: ExtractionRequest) -> Mapping[str, Any]:
         """Ask the assistant's model; raise ``ExtractionUnavailable`` when there is none."""
         assistant = loaded_assistant(self._hass)
-        if assistant is None:
+        if assistant is None or not assistant.runtime_data.has_model:
             raise ExtractionUnavailable("no BambuPrint IQ assistant with an AI provider")
         extractor = VisionSpecExtractor(assistant.runtime_data.provider)
         return await extractor.extract_filament_spec(request)

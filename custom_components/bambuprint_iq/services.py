@@ -17,6 +17,7 @@ from .const import DOMAIN
 from .coordinator import BambuConfigEntry
 from .core.history import ExportFormat, HistoryError, Outcome, RecordNotFoundError
 from .history_store import async_get_history_store, storage_dir
+from .media_files import MediaFileView
 from .profile_view import ProfileDownloadView
 from .services_analysis import ANALYZE_PRINT_SCHEMA, SERVICE_ANALYZE_PRINT, async_analyze_print
 from .services_bambu_connect import (
@@ -248,6 +249,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.ONLY,
     )
     hass.http.register_view(ProfileDownloadView(profile_library(hass).root))
+    hass.http.register_view(MediaFileView())
     hass.services.async_register(
         DOMAIN,
         SERVICE_ANALYZE_PRINT,

@@ -181,6 +181,10 @@ async def async_analyze_print(
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="assistant_not_configured"
         )
+    if not assistant.runtime_data.has_model:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="assistant_without_model"
+        )
     await _async_check_daily_cap(assistant)
     photos = await _async_photos(hass, call)
     try:

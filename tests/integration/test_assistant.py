@@ -81,6 +81,11 @@ async def test_assistant_flow(hass: HomeAssistant, fake_api: FakeAnthropicApi) -
         result["flow_id"], {"next_step_id": "assistant"}
     )
     assert result["step_id"] == "assistant"
+    assert result["menu_options"] == ["assistant_claude", "assistant_none"]  # no AI task here
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "assistant_claude"}
+    )
+    assert result["step_id"] == "assistant_claude"
     user_input = {
         CONF_API_KEY: "sk-ant-wrong",
         CONF_MODEL_NAME: TEST_MODEL,
@@ -112,6 +117,9 @@ async def test_assistant_flow_provider_unreachable(
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "assistant"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "assistant_claude"}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
@@ -268,13 +276,58 @@ async def test_no_assistant(hass: HomeAssistant, photo_dir: Path) -> None:
     assert err.value.translation_key == "assistant_not_configured"
 
 
-async def test_assistant_has_nothing_to_reconfigure(
-    hass: HomeAssistant, assistant: MockConfigEntry
+async def test_assistant_reconfigured_without_ai(
+    hass: HomeAssistant, assistant: MockConfigEntry, photo_dir: Path, fake_api: FakeAnthropicApi
 ) -> None:
-    """Reconfigure on the assistant explains instead of failing."""
+    """Reconfigure switches the provider; without one, analysis says why instead of failing."""
     result = await assistant.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "assistant_none"}
+    )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_not_needed"
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert assistant.state is ConfigEntryState.LOADED
+    assert CONF_API_KEY not in assistant.data  # the key is not kept once Claude is dropped
+    (photo_dir / "benchy.jpg").write_bytes(encode(print_photo()))
+    calls = len(fake_api.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "analyze_print",
+            {"images": [str(photo_dir / "benchy.jpg")]},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "assistant_without_model"
+    assert len(fake_api.requests) == calls
+
+    result = await assistant.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "assistant_claude"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: TEST_API_KEY, CONF_MODEL_NAME: TEST_MODEL,
+         "advanced": {CONF_BASE_URL: fake_api.base_url}},
+    )  # fmt: skip
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert assistant.data[CONF_API_KEY] == TEST_API_KEY
+    assert assistant.state is ConfigEntryState.LOADED
+
+
+async def test_ai_task_step_without_entities_aborts(hass: HomeAssistant) -> None:
+    """The AI task step is not offered without entities; reached anyway, it explains."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "assistant"}
+    )
+    assert "assistant_ai_task" not in result["menu_options"]
+    flow = hass.config_entries.flow._progress[result["flow_id"]]
+    aborted = await flow.async_step_assistant_ai_task()
+    assert aborted["reason"] == "no_ai_task_entity"
 
 
 async def test_assistant_options_slicer_folder(
