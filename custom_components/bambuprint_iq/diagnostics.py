@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, cast
 
 from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 
+from .assistant import AssistantConfigEntry, is_assistant, provider_kind
 from .const import CONF_ACCESS_CODE, CONF_FINGERPRINT, CONF_SERIAL
 from .coordinator import BambuConfigEntry
 
@@ -35,9 +37,16 @@ TO_REDACT = {
 
 
 async def async_get_config_entry_diagnostics(
-    hass: HomeAssistant, entry: BambuConfigEntry
+    hass: HomeAssistant, entry: ConfigEntry[Any]
 ) -> dict[str, Any]:
     """Entry settings, parsed state, capabilities and the write counters."""
+    if is_assistant(entry):
+        return await _async_assistant_diagnostics(cast(AssistantConfigEntry, entry))
+    return _printer_diagnostics(cast(BambuConfigEntry, entry))
+
+
+def _printer_diagnostics(entry: BambuConfigEntry) -> dict[str, Any]:
+    """A printer entry: settings, parsed state, capabilities and the write counters."""
     coordinator = entry.runtime_data.coordinator
     capabilities = coordinator.capabilities
     state = None
@@ -61,6 +70,23 @@ async def async_get_config_entry_diagnostics(
             },
             "statistics": coordinator.write_stats.as_dict(),
             "state": state,
+        },
+        TO_REDACT,
+    )
+
+
+async def _async_assistant_diagnostics(entry: AssistantConfigEntry) -> dict[str, Any]:
+    """Which provider and model answer, and how many analyses are stored; never the key."""
+    runtime = getattr(entry, "runtime_data", None)
+    stored = None
+    if runtime is not None:
+        stored = len(await runtime.store.async_list(limit=10_000))
+    return async_redact_data(
+        {
+            "entry": {"data": dict(entry.data), "options": dict(entry.options)},
+            "provider": provider_kind(dict(entry.data)).value,
+            "model": runtime.provider.model if runtime is not None else None,
+            "stored_analyses": stored,
         },
         TO_REDACT,
     )

@@ -4,6 +4,7 @@ API driven through the real ``anthropic`` SDK."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import json
 from pathlib import Path
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -13,6 +14,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
 from custom_components.bambuprint_iq.assistant import (
@@ -394,3 +399,16 @@ async def test_media_source_photos_and_daily_cap(
                 DOMAIN, "analyze_print", {"media": [bad]}, blocking=True, return_response=True
             )
         assert err.value.translation_key == "media_not_supported"
+
+
+async def test_assistant_diagnostics_name_the_provider_not_the_key(
+    hass: HomeAssistant,
+    assistant: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The diagnostics download of the assistant says which model runs, never the key."""
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, assistant)
+    assert diagnostics["provider"] == "claude"
+    assert diagnostics["model"] == TEST_MODEL
+    assert diagnostics["stored_analyses"] == 0
+    assert TEST_API_KEY not in json.dumps(diagnostics)
