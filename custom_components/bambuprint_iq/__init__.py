@@ -12,6 +12,7 @@ from .const import CONF_RETENTION_DAYS, CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
 from .discovery import async_start_discovery
 from .drying import DryingTracker
+from .failure_watch_runner import async_start_failure_watch
 from .history_options import alert_thresholds
 from .history_recorder import PrinterHistoryRecorder
 from .history_store import async_get_history_store, storage_dir
@@ -61,6 +62,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
         coordinator=coordinator, recorder=recorder, tray_specs=TraySpecs(hass, entry)
     )
     entry.runtime_data.tray_specs.async_track()  # type: ignore[union-attr]
+    entry.runtime_data.failure_watch = async_start_failure_watch(hass, entry)
 
     async def _async_stop(_event: Event) -> None:
         await recorder.async_stop()

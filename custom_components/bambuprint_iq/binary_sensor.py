@@ -1,4 +1,4 @@
-"""Binary sensors: connection, printing, errors, door, and AMS humidity alarms."""
+"""Binary sensors: connection, printing, errors, door, AMS humidity alarms, failure watch."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from .entity import (
     ams_device_info,
     freeze_attributes,
 )
+from .failure_watch_report import WatchReport, WatchStatus
+from .failure_watch_runner import FailureWatchRunner
 from .history_entity import ALERT_BINARY_SENSORS, AlertBinarySensor
 
 PARALLEL_UPDATES = 0
@@ -93,6 +95,26 @@ PRINTER_BINARY_SENSORS: tuple[PrinterBinarySensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class WatchBinarySensorDescription(BambuEntityDescription, BinarySensorEntityDescription):
+    """A yes/no fact published by the in-print failure watch."""
+
+    value_fn: Callable[[WatchReport], bool]
+    attributes_fn: Callable[[WatchReport], dict[str, Any]]
+    report_available_fn: Callable[[WatchReport], bool]
+
+
+FAILURE_SUSPECTED = WatchBinarySensorDescription(
+    key="failure_suspected",
+    translation_key="failure_suspected",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    depends_on=frozenset(),  # reads the watch, not the printer: only availability matters
+    value_fn=lambda report: report.failure_suspected,
+    attributes_fn=WatchReport.attributes,
+    report_available_fn=lambda report: report.status is not WatchStatus.DISABLED,
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BambuConfigEntry,
@@ -108,6 +130,8 @@ async def async_setup_entry(
     entities.append(OnlineBinarySensor(coordinator))
     recorder = entry.runtime_data.recorder
     entities.extend(AlertBinarySensor(recorder, d) for d in ALERT_BINARY_SENSORS)
+    if (watch := entry.runtime_data.failure_watch) is not None:
+        entities.append(FailureWatchBinarySensor(coordinator, watch, FAILURE_SUSPECTED))
     async_add_entities(entities)
     async_track_ams_units(
         entry,
@@ -208,3 +232,46 @@ class AmsHumidityHighBinarySensor(BambuEntity, BinarySensorEntity):
     def render(self) -> object:
         """Only the flag."""
         return self.is_on
+
+
+class FailureWatchBinarySensor(BambuEntity, BinarySensorEntity):
+    """On while the failure watch suspects spaghetti or detachment in the running print.
+
+    Unavailable while the watch is switched off in the printer's options.
+    """
+
+    entity_description: WatchBinarySensorDescription
+
+    def __init__(
+        self,
+        coordinator: PrinterCoordinator,
+        watch: FailureWatchRunner,
+        description: WatchBinarySensorDescription,
+    ) -> None:
+        """Bound to the entry's watch."""
+        super().__init__(coordinator, description)
+        self._watch = watch
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the watch's reports as well as the printer's availability."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._watch.async_add_listener(self.async_write_if_changed))
+
+    @property
+    def available(self) -> bool:
+        """Needs the printer online and the watch switched on."""
+        return super().available and self.entity_description.report_available_fn(self._watch.report)
+
+    @property
+    def is_on(self) -> bool:
+        """Failure suspected (or worse) by the smoothed score."""
+        return self.entity_description.value_fn(self._watch.report)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Smoothed score, frame counts, last reason and check time."""
+        return self.entity_description.attributes_fn(self._watch.report)
+
+    def render(self) -> object:
+        """Value plus attributes."""
+        return (self.is_on, freeze_attributes(self.extra_state_attributes))

@@ -27,6 +27,12 @@ CONF_RETENTION_DAYS: Final = "history_retention_days"
 CONF_TIMELAPSE: Final = "timelapse"
 CONF_CAMERA_FPS: Final = "camera_max_fps"
 DEFAULT_CAMERA_FPS: Final = 2
+CONF_WATCH_ENABLED: Final = "failure_watch_enabled"
+CONF_WATCH_INTERVAL_MINUTES: Final = "failure_watch_interval_minutes"
+CONF_WATCH_MAX_FRAMES_PER_HOUR: Final = "failure_watch_max_frames_per_hour"
+CONF_WATCH_SUSPECT_PERCENT: Final = "failure_watch_suspect_percent"
+CONF_WATCH_PAUSE_PERCENT: Final = "failure_watch_pause_percent"
+CONF_WATCH_AUTO_PAUSE: Final = "failure_watch_auto_pause"
 
 SIGNAL_PROFILES_CHANGED: Final = f"{DOMAIN}_profiles_changed"
 

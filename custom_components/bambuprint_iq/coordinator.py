@@ -57,6 +57,7 @@ from .core.printer.state import PrinterState
 from .core.printer.tls import InsecureSkipVerify, PinnedCertificate, TlsPolicy
 
 if TYPE_CHECKING:
+    from .failure_watch_runner import FailureWatchRunner
     from .history_recorder import PrinterHistoryRecorder
     from .tray_specs import TraySpecs
 
@@ -95,6 +96,7 @@ class BambuRuntimeData:
     coordinator: PrinterCoordinator
     recorder: PrinterHistoryRecorder
     tray_specs: TraySpecs | None = None
+    failure_watch: FailureWatchRunner | None = None
 
 
 type BambuConfigEntry = ConfigEntry[BambuRuntimeData]

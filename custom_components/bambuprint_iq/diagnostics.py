@@ -69,6 +69,7 @@ def _printer_diagnostics(entry: BambuConfigEntry) -> dict[str, Any]:
                 "missing": {str(c): reason for c, reason in capabilities.missing.items()},
             },
             "statistics": coordinator.write_stats.as_dict(),
+            "failure_watch": _failure_watch(entry),
             "state": state,
         },
         TO_REDACT,
@@ -90,3 +91,12 @@ async def _async_assistant_diagnostics(entry: AssistantConfigEntry) -> dict[str,
         },
         TO_REDACT,
     )
+
+
+def _failure_watch(entry: BambuConfigEntry) -> dict[str, Any] | None:
+    """The watch's latest report (status, level, scores, last reason), if it exists."""
+    runner = entry.runtime_data.failure_watch
+    if runner is None:
+        return None
+    report = json.dumps(dataclasses.asdict(runner.report), default=str)
+    return cast(dict[str, Any], json.loads(report))

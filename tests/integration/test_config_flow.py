@@ -356,4 +356,10 @@ async def test_options_flow(hass: HomeAssistant, printer: PrinterInfo) -> None:
         "history_retention_days": 0,
         "timelapse": False,
         "camera_max_fps": 2,
+        "failure_watch_enabled": False,  # the watch is off unless switched on
+        "failure_watch_interval_minutes": 5,
+        "failure_watch_max_frames_per_hour": 12,
+        "failure_watch_suspect_percent": 60,
+        "failure_watch_pause_percent": 85,
+        "failure_watch_auto_pause": False,
     }

@@ -274,6 +274,7 @@ async def test_diagnostics_redact_secrets(
         assert secret not in text
     assert diagnostics["state"]["job"]["gcode_state"] == "idle"
     assert diagnostics["statistics"]["messages"] > 0
+    assert diagnostics["failure_watch"]["status"] == "disabled"  # off unless switched on
 
 
 async def test_command_rejected_is_a_translated_error(
