@@ -47,6 +47,13 @@ class CredentialSet:
         """Accept another pair (for example a cloud `u_<uid>` + token)."""
         self._pairs.append((username, password))
 
+    def remove(self, username: str, password: str) -> bool:
+        """Stop accepting a pair (a revoked cloud token); False when it was not accepted."""
+        kept = [pair for pair in self._pairs if pair != (username, password)]
+        removed = len(kept) != len(self._pairs)
+        self._pairs = kept
+        return removed
+
     def accepts(self, username: str | None, password: str | None) -> bool:
         """True when the pair matches one of the accepted ones."""
         if username is None or password is None:
@@ -191,6 +198,24 @@ class PrinterBroker:
         if broker is not None:
             await broker.shutdown()
             _LOGGER.debug("MQTT broker for %s stopped", self.binding.serial)
+
+    async def disconnect_user(self, username: str) -> int:
+        """Drop every connected client logged in as ``username``; returns how many.
+
+        Used when a credential is revoked: the client is cut off at once and its next
+        CONNECT is refused by the auth plugin, as a cloud broker does with a revoked token.
+        """
+        broker = self._broker
+        if broker is None:
+            return 0
+        handlers = [
+            handler
+            for session, handler in list(broker.sessions.values())
+            if session.username == username and session.transitions.is_connected()
+        ]
+        for handler in handlers:
+            await handler.stop()
+        return len(handlers)
 
     async def publish(self, payload: bytes) -> bool:
         """Publish a report to subscribers; False when the broker is down."""

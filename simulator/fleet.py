@@ -218,6 +218,14 @@ class SimulatorFleet:
         """Accept another MQTT login, e.g. cloud-style `u_<uid>` + token."""
         self.runtime(serial).credentials.add(username, password)
 
+    async def revoke_credentials(self, serial: str, username: str, password: str) -> bool:
+        """Refuse a login from now on and cut off clients using it (a revoked cloud token)."""
+        runtime = self.runtime(serial)
+        removed = runtime.credentials.remove(username, password)
+        if removed:
+            await runtime.broker.disconnect_user(username)
+        return removed
+
     def snapshot(self, serial: str) -> JsonDict:
         """The full status the printer would report right now."""
         return self.runtime(serial).sim.snapshot()

@@ -174,6 +174,10 @@ class SimulatorThread:
         """Accept another MQTT login (e.g. cloud-style `u_<uid>` + token)."""
         self._on_loop(self._fleet.add_credentials, serial, username, password)
 
+    def revoke_credentials(self, serial: str, username: str, password: str) -> bool:
+        """Refuse that login from now on and disconnect its clients (False if unknown)."""
+        return self._call(self._fleet.revoke_credentials(serial, username, password))
+
     def snapshot(self, serial: str) -> JsonDict:
         """The full status the printer would report now."""
         return self._on_loop(self._fleet.snapshot, serial)

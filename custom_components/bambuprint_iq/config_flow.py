@@ -366,6 +366,8 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
                 },
             )
         self._data[CONF_FINGERPRINT] = self._certificate.fingerprint
+        if self._cloud_lan_pending:
+            return await self.async_cloud_lan_confirmed()
         if self.source == SOURCE_RECONFIGURE:
             return await self._async_finish_reconfigure()
         return await self._async_connect_and_finish()
@@ -469,7 +471,7 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if is_assistant(entry):
             return await self.async_step_assistant()
-        if is_cloud(entry.data):
+        if self._cloud_reconfigure_applies(entry):
             return await self.async_step_reconfigure_cloud()
         errors: dict[str, str] = {}
         if user_input is not None:

@@ -1,22 +1,15 @@
 """Bambu Cloud sign-in steps of the config flow: password, e-mailed code or 2FA, then printers.
 
-Each printer of the account becomes its own entry (unique id = serial) carrying the account's
-token; the first one chosen is created by this flow, the others are offered as discovered
-printers to confirm, which is how Home Assistant adds several entries from one sign-in.
+The same sign-in serves three purposes: adding printers (then, per printer, cloud or LAN:
+``config_flow_cloud_path.py``), renewing an expired or revoked token (reauth), and moving a
+cloud entry to the other region (reconfigure: ``config_flow_cloud_reconfigure.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import (
-    SOURCE_INTEGRATION_DISCOVERY,
-    ConfigEntry,
-    ConfigFlow,
-    ConfigFlowResult,
-)
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigEntry, ConfigFlowResult
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -32,97 +25,81 @@ from .cloud_setup import (
     CONF_CLOUD_ACCOUNT,
     CONF_CLOUD_CREDENTIALS,
     CONF_REGION,
-    cloud_endpoints,
+    is_cloud,
 )
-from .const import CONF_METHOD, CONF_MODEL, CONF_SERIAL, DOMAIN, ConnectionMethod
+from .config_flow_cloud_base import (
+    CONF_CODE,
+    CONF_EMAIL,
+    CONF_PASSWORD,
+    cloud_abort_reason,
+    device_title,
+    login_errors,
+)
+from .config_flow_cloud_reconfigure import CloudReconfigureMixin
+from .const import CONF_ACCESS_CODE, CONF_SERIAL, DOMAIN
 from .core.cloud import (
-    BambuCloudClient,
     CloudAuthError,
     CloudCredentials,
-    CloudDevice,
-    CloudflareBlocked,
     CloudRegion,
     CloudUnavailable,
     EmailCodeRequired,
-    InvalidCredentials,
     LoginStep,
-    PhoneAccountNotSupported,
-    TfaCodeInvalid,
     TfaRequired,
-    VerificationCodeExpired,
-    VerificationCodeInvalid,
 )
 
-CONF_EMAIL = "email"
-CONF_PASSWORD = "password"
-CONF_CODE = "code"
+__all__ = ["CloudFlowMixin", "is_cloud"]
+
 CONF_RESEND = "send_new_code"
 CONF_PRINTERS = "printers"
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
-def _login_errors(err: Exception) -> dict[str, str]:
-    """Translate a sign-in failure into a form error next to the right field."""
-    if isinstance(err, PhoneAccountNotSupported):
-        return {CONF_EMAIL: "phone_not_supported"}
-    if isinstance(err, InvalidCredentials):
-        return {CONF_PASSWORD: "invalid_auth"}
-    if isinstance(err, VerificationCodeExpired):
-        return {CONF_CODE: "code_expired"}
-    if isinstance(err, VerificationCodeInvalid | TfaCodeInvalid):
-        return {CONF_CODE: "code_incorrect"}
-    if isinstance(err, CloudflareBlocked):
-        return {"base": "cloudflare"}
-    return {"base": "cloud_unavailable"}
+def _sign_in_schema(region: CloudRegion, email: str) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_REGION, default=region.value): SelectSelector(
+                SelectSelectorConfig(
+                    options=[r.value for r in CloudRegion],
+                    translation_key="region",
+                    mode=SelectSelectorMode.LIST,
+                )
+            ),
+            vol.Required(CONF_EMAIL, default=email): str,
+            vol.Required(CONF_PASSWORD): _SECRET,
+        }
+    )
 
 
-class CloudFlowMixin(ConfigFlow):
-    """Steps for the "Bambu Cloud" choice of the method menu, and cloud reauth."""
-
-    _cloud_region: CloudRegion = CloudRegion.GLOBAL
-    _cloud_email: str = ""
-    _cloud_step: LoginStep | None = None
-    _cloud_credentials: CloudCredentials | None = None
-    _cloud_devices: tuple[CloudDevice, ...] = ()
-    _cloud_reauth_entry: ConfigEntry | None = None
-    _cloud_pending: dict[str, Any] | None = None
-
-    def _cloud_client(self) -> BambuCloudClient:
-        return BambuCloudClient(
-            async_get_clientsession(self.hass),
-            self._cloud_region,
-            endpoints=cloud_endpoints(self.hass, self._cloud_region),
-        )
+class CloudFlowMixin(CloudReconfigureMixin):
+    """Steps for the "Bambu Cloud" choice of the method menu, cloud reauth and region change."""
 
     async def async_step_cloud(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Region, e-mail and password."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            self._cloud_region = CloudRegion(user_input[CONF_REGION])
-            self._cloud_email = user_input[CONF_EMAIL].strip()
-            try:
-                step = await self._cloud_client().async_login(
-                    self._cloud_email, user_input[CONF_PASSWORD]
-                )
-            except (CloudAuthError, CloudUnavailable) as err:
-                errors = _login_errors(err)
-            else:
-                return await self._async_next_cloud_step(step)
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_REGION, default=self._cloud_region.value): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[r.value for r in CloudRegion],
-                        translation_key="region",
-                        mode=SelectSelectorMode.LIST,
-                    )
-                ),
-                vol.Required(CONF_EMAIL, default=self._cloud_email): str,
-                vol.Required(CONF_PASSWORD): _SECRET,
-            }
+            result, errors = await self._async_sign_in(user_input)
+            if result is not None:
+                return result
+        return self.async_show_form(
+            step_id="cloud",
+            data_schema=_sign_in_schema(self._cloud_region, self._cloud_email),
+            errors=errors,
         )
-        return self.async_show_form(step_id="cloud", data_schema=schema, errors=errors)
+
+    async def _async_sign_in(
+        self, user_input: dict[str, Any]
+    ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
+        """Submit region, e-mail and password; the next step, or the form's errors."""
+        self._cloud_region = CloudRegion(user_input[CONF_REGION])
+        self._cloud_email = user_input[CONF_EMAIL].strip()
+        try:
+            step = await self._cloud_client().async_login(
+                self._cloud_email, user_input[CONF_PASSWORD]
+            )
+        except (CloudAuthError, CloudUnavailable) as err:
+            return None, login_errors(err)
+        return await self._async_next_cloud_step(step), {}
 
     async def _async_next_cloud_step(self, step: LoginStep) -> ConfigFlowResult:
         self._cloud_step = step
@@ -132,7 +109,9 @@ class CloudFlowMixin(ConfigFlow):
             return await self.async_step_cloud_tfa()
         self._cloud_credentials = step
         if self._cloud_reauth_entry is not None:
-            return self._async_finish_cloud_reauth(step)
+            return await self._async_finish_cloud_reauth(step)
+        if self.source == SOURCE_RECONFIGURE:
+            return await self._async_finish_region_switch(step)
         return await self.async_step_cloud_printers()
 
     async def async_step_cloud_code(
@@ -151,7 +130,7 @@ class CloudFlowMixin(ConfigFlow):
                     )
                     return await self._async_next_cloud_step(credentials)
             except (CloudAuthError, CloudUnavailable) as err:
-                errors = _login_errors(err)
+                errors = login_errors(err)
         reason = (
             self._cloud_step.reason if isinstance(self._cloud_step, EmailCodeRequired) else None
         )
@@ -180,7 +159,7 @@ class CloudFlowMixin(ConfigFlow):
                     self._cloud_step, user_input[CONF_CODE].strip()
                 )
             except (CloudAuthError, CloudUnavailable) as err:
-                errors = _login_errors(err)
+                errors = login_errors(err)
             else:
                 return await self._async_next_cloud_step(step)
         return self.async_show_form(
@@ -200,28 +179,20 @@ class CloudFlowMixin(ConfigFlow):
                     self._cloud_credentials
                 )
             except (CloudAuthError, CloudUnavailable) as err:
-                return self.async_abort(reason=_cloud_abort_reason(err))
+                return self.async_abort(reason=cloud_abort_reason(err))
         known = self._async_current_ids(include_ignore=False)
         available = [d for d in self._cloud_devices if d.serial not in known]
         if not available:
             return self.async_abort(reason="no_new_printers")
+        errors: dict[str, str] = {}
         if user_input is not None:
-            chosen = [d for d in available if d.serial in user_input[CONF_PRINTERS]]
-            first, *others = chosen
-            for device in others:
-                self.hass.async_create_task(
-                    self.hass.config_entries.flow.async_init(
-                        DOMAIN,
-                        context={"source": SOURCE_INTEGRATION_DISCOVERY},
-                        data=self._cloud_entry_data(device),
-                    )
-                )
-            await self.async_set_unique_id(first.serial)
-            self._abort_if_unique_id_configured()
-            return self.async_create_entry(title=_title(first), data=self._cloud_entry_data(first))
+            self._cloud_queue = tuple(d for d in available if d.serial in user_input[CONF_PRINTERS])
+            if self._cloud_queue:
+                return await self._async_next_cloud_printer()
+            errors = {CONF_PRINTERS: "no_printer_chosen"}
         options = [
             SelectOptionDict(
-                value=d.serial, label=f"{_title(d)} ({'online' if d.online else 'offline'})"
+                value=d.serial, label=f"{device_title(d)} ({'online' if d.online else 'offline'})"
             )
             for d in available
         ]
@@ -232,41 +203,7 @@ class CloudFlowMixin(ConfigFlow):
                 )
             }
         )
-        return self.async_show_form(step_id="cloud_printers", data_schema=schema)
-
-    def _cloud_entry_data(self, device: CloudDevice) -> dict[str, Any]:
-        assert self._cloud_credentials is not None
-        return {
-            CONF_METHOD: ConnectionMethod.CLOUD.value,
-            CONF_SERIAL: device.serial,
-            CONF_MODEL: device.model.value if device.model else None,
-            CONF_REGION: self._cloud_region.value,
-            CONF_CLOUD_ACCOUNT: self._cloud_email,
-            CONF_CLOUD_CREDENTIALS: self._cloud_credentials.to_storage(),
-        }
-
-    async def async_step_integration_discovery(
-        self, discovery_info: dict[str, Any]
-    ) -> ConfigFlowResult:
-        """Another printer chosen in a cloud sign-in: confirm it once."""
-        await self.async_set_unique_id(discovery_info[CONF_SERIAL])
-        self._abort_if_unique_id_configured()
-        self._cloud_pending = dict(discovery_info)
-        self.context["title_placeholders"] = {"name": discovery_info[CONF_SERIAL][-4:]}
-        return await self.async_step_cloud_confirm()
-
-    async def async_step_cloud_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Add a further printer of the signed-in account."""
-        assert self._cloud_pending is not None
-        if user_input is not None:
-            data = self._cloud_pending
-            return self.async_create_entry(title=f"Bambu Lab {data[CONF_SERIAL][-4:]}", data=data)
-        return self.async_show_form(
-            step_id="cloud_confirm",
-            description_placeholders={"serial": self._cloud_pending[CONF_SERIAL]},
-        )
+        return self.async_show_form(step_id="cloud_printers", data_schema=schema, errors=errors)
 
     async def async_step_reauth_cloud(
         self, user_input: dict[str, Any] | None = None
@@ -283,7 +220,7 @@ class CloudFlowMixin(ConfigFlow):
                     self._cloud_email, user_input[CONF_PASSWORD]
                 )
             except (CloudAuthError, CloudUnavailable) as err:
-                errors = _login_errors(err)
+                errors = login_errors(err)
             else:
                 return await self._async_next_cloud_step(step)
         return self.async_show_form(
@@ -293,36 +230,60 @@ class CloudFlowMixin(ConfigFlow):
             errors=errors,
         )
 
-    def _async_finish_cloud_reauth(self, credentials: CloudCredentials) -> ConfigFlowResult:
-        """Store the new token in every entry of the account, then reload the one in reauth."""
+    async def _async_finish_cloud_reauth(self, credentials: CloudCredentials) -> ConfigFlowResult:
+        """Store the new token in every entry of the account, then reload the one in reauth.
+
+        LAN entries set up from this account also get the printer's current access code,
+        in case it changed since (the cloud always knows the current one).
+        """
         assert self._cloud_reauth_entry is not None
         stored = credentials.to_storage()
-        for entry in self.hass.config_entries.async_entries(DOMAIN):
-            same_account = entry.data.get(CONF_CLOUD_ACCOUNT) == self._cloud_email
-            if same_account and entry.entry_id != self._cloud_reauth_entry.entry_id:
-                self.hass.config_entries.async_update_entry(
-                    entry, data={**entry.data, CONF_CLOUD_CREDENTIALS: stored}
-                )
+        siblings = [
+            entry
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            if entry.entry_id != self._cloud_reauth_entry.entry_id
+            and entry.data.get(CONF_CLOUD_ACCOUNT) == self._cloud_email
+            and entry.data.get(CONF_REGION) == self._cloud_region.value
+        ]
+        codes = await self._async_access_codes(credentials, siblings)
+        for entry in siblings:
+            updates: dict[str, Any] = {CONF_CLOUD_CREDENTIALS: stored}
+            code = codes.get(entry.data.get(CONF_SERIAL, ""))
+            if code is not None and code != entry.data.get(CONF_ACCESS_CODE):
+                updates[CONF_ACCESS_CODE] = code
+            self.hass.config_entries.async_update_entry(entry, data={**entry.data, **updates})
+            if is_cloud(entry.data) or CONF_ACCESS_CODE in updates:
                 self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return self.async_update_reload_and_abort(
             self._cloud_reauth_entry, data_updates={CONF_CLOUD_CREDENTIALS: stored}
         )
 
-    async def async_step_reconfigure_cloud(
+    async def _async_access_codes(
+        self, credentials: CloudCredentials, entries: list[ConfigEntry]
+    ) -> dict[str, str]:
+        """Serial → current access code, asked only when a LAN entry of the account exists."""
+        if all(is_cloud(entry.data) for entry in entries):
+            return {}
+        try:
+            devices = await self._cloud_client().async_get_devices(credentials)
+        except (CloudAuthError, CloudUnavailable):
+            return {}  # the token itself is fine; codes are refreshed at the next sign-in
+        return {d.serial: d.access_code for d in devices if d.access_code is not None}
+
+    async def async_step_reconfigure_region(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """A cloud printer: the sign-in is renewed through reauth."""
-        return self.async_abort(reason="reconfigure_not_needed")
-
-
-def _title(device: CloudDevice) -> str:
-    return device.name or f"Bambu Lab {device.serial[-4:]}"
-
-
-def _cloud_abort_reason(err: Exception) -> str:
-    return "cloud_token_rejected" if isinstance(err, CloudAuthError) else "cloud_unavailable"
-
-
-def is_cloud(data: Mapping[str, Any]) -> bool:
-    """Entries created by the cloud sign-in."""
-    return data.get(CONF_METHOD) == ConnectionMethod.CLOUD.value
+        """Sign in to the other region's cloud (China accounts live on separate servers)."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        region, email = self._other_region(entry), entry.data[CONF_CLOUD_ACCOUNT]
+        if user_input is not None:
+            result, errors = await self._async_sign_in(user_input)
+            if result is not None:
+                return result
+            region, email = self._cloud_region, self._cloud_email
+        return self.async_show_form(
+            step_id="reconfigure_region",
+            data_schema=_sign_in_schema(region, email),
+            errors=errors,
+        )

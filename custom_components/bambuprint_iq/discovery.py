@@ -22,6 +22,8 @@ _LOGGER = logging.getLogger(__name__)
 SSDP_BIND: HassKey[tuple[str, int] | None] = HassKey(f"{DOMAIN}_ssdp_bind")
 """Address and port to listen on (tests: loopback and a free port); None switches it off."""
 SSDP_LISTENER: HassKey[SsdpListener] = HassKey(f"{DOMAIN}_ssdp_listener")
+SSDP_SEEN: HassKey[dict[str, SsdpDiscovery]] = HassKey(f"{DOMAIN}_ssdp_seen")
+"""Latest announcement per serial, so other flows (cloud sign-in) know where a printer is."""
 DEFAULT_BIND: Final = ("0.0.0.0", 2021)
 _LAN_METHODS = {ConnectionMethod.LOCAL.value, ConnectionMethod.DEVELOPER.value}
 
@@ -29,6 +31,7 @@ _LAN_METHODS = {ConnectionMethod.LOCAL.value, ConnectionMethod.DEVELOPER.value}
 @callback
 def async_handle_discovery(hass: HomeAssistant, found: SsdpDiscovery) -> None:
     """Update a known printer's address, or offer a new printer to the user."""
+    hass.data.setdefault(SSDP_SEEN, {})[found.serial.upper()] = found
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.unique_id != found.serial:
             continue
@@ -57,6 +60,13 @@ def async_handle_discovery(hass: HomeAssistant, found: SsdpDiscovery) -> None:
             },
         )
     )
+
+
+@callback
+def async_seen_host(hass: HomeAssistant, serial: str) -> str | None:
+    """The address the printer last announced on the LAN, None when it was not heard."""
+    found = hass.data.get(SSDP_SEEN, {}).get(serial.upper())
+    return found.host if found is not None else None
 
 
 async def async_start_discovery(hass: HomeAssistant) -> None:

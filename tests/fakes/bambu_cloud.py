@@ -132,6 +132,9 @@ class FakeBambuCloud:
         self._codes: dict[str, list[_Code]] = {}
         self._tokens: dict[str, tuple[str, float]] = {}
         self._tfa_keys: dict[str, str] = {}
+        self.token_listeners: list[Callable[[str, str], None]] = []
+        """Called (in a worker thread) with e-mail and token for every token a sign-in issues,
+        e.g. to let a test broker accept it as Bambu's cloud broker accepts the cloud's tokens."""
         self._release = asyncio.Event()
         self._api = TestServer(self._api_app(), host="127.0.0.1")
         self._web = TestServer(self._web_app(), host="127.0.0.1")
@@ -201,6 +204,10 @@ class FakeBambuCloud:
         """The most recently issued token of ``email`` (to register it with a test broker)."""
         tokens = [token for token, (owner, _) in self._tokens.items() if owner == email.lower()]
         return tokens[-1]
+
+    def revoke_token(self, token: str) -> None:
+        """This token is refused from now on (401), as after a password change."""
+        self._tokens.pop(token, None)
 
     def revoke_all_tokens(self) -> None:
         """Every issued token is refused from now on (401)."""
@@ -274,8 +281,14 @@ class FakeBambuCloud:
         signature = hmac.new(_SIGNING_KEY, f"{header}.{payload}".encode(), hashlib.sha256)
         return f"{header}.{payload}.{_b64url(signature.digest())}"
 
-    def _token_answer(self, account: FakeAccount) -> web.Response:
+    async def _issue_announced(self, account: FakeAccount) -> str:
         token = self.issue_token(account.email)
+        for listener in self.token_listeners:
+            await asyncio.to_thread(listener, account.email, token)
+        return token
+
+    async def _token_answer(self, account: FakeAccount) -> web.Response:
+        token = await self._issue_announced(account)
         return _json(
             {
                 "accessToken": token,
@@ -301,7 +314,7 @@ class FakeBambuCloud:
         body = await request.json()
         account = self.accounts.get(str(body.get("account", "")).lower())
         if "code" in body:
-            return self._code_login(account, str(body["code"]))
+            return await self._code_login(account, str(body["code"]))
         if account is None or body.get("password") != account.password:
             return _json({"code": 3, "error": "Incorrect account or password"}, 400)
         if account.login_type == "verifyCode":
@@ -310,16 +323,16 @@ class FakeBambuCloud:
             key = secrets.token_urlsafe(24)
             self._tfa_keys[key] = account.email.lower()
             return _json({"accessToken": "", "loginType": "tfa", "tfaKey": key})
-        return self._token_answer(account)
+        return await self._token_answer(account)
 
-    def _code_login(self, account: FakeAccount | None, code: str) -> web.Response:
+    async def _code_login(self, account: FakeAccount | None, code: str) -> web.Response:
         codes = self._codes.get(account.email.lower(), []) if account else []
         if account is None or not codes or codes[-1].value != code:
             return _json({"code": 2, "error": "Incorrect code"}, 400)
         if self.now() - codes[-1].issued_at > self.code_lifetime:
             return _json({"code": 1, "error": "Code expired"}, 400)
         codes.clear()
-        return self._token_answer(account)
+        return await self._token_answer(account)
 
     async def _send_code(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -347,7 +360,8 @@ class FakeBambuCloud:
             return _json({"code": 5, "error": "Invalid verification code"}, 400)
         del self._tfa_keys[str(body["tfaKey"])]
         response = _json({})
-        response.set_cookie("token", self.issue_token(account.email), path="/", httponly=True)
+        token = await self._issue_announced(account)
+        response.set_cookie("token", token, path="/", httponly=True)
         return response
 
     async def _devices(self, request: web.Request) -> web.Response:

@@ -1,18 +1,14 @@
-"""Bambu Cloud sign-in and cloud MQTT end to end.
+"""Bambu Cloud sign-in and cloud MQTT end to end (fake cloud API, simulator as the broker).
 
-A loopback fake of the Bambu Cloud API answers the sign-in calls, and the simulated printer's
-broker plays the cloud broker (it accepts the account's ``u_<uid>`` + token once registered).
-The broker's certificate is self-made, so the tests trust it explicitly instead of the public
-CA chain the production code requires.
+See ``cloud_support`` for how the fake cloud and the simulated cloud broker are wired up.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import json
 import logging
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
@@ -23,88 +19,28 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.bambuprint_iq.cloud_setup import (
-    CLOUD_ENDPOINTS,
-    CLOUD_TLS,
     CONF_CLOUD_ACCOUNT,
     CONF_CLOUD_CREDENTIALS,
     CONF_REGION,
 )
 from custom_components.bambuprint_iq.const import CONF_METHOD, DOMAIN
-from custom_components.bambuprint_iq.core.printer.tls import InsecureSkipVerify
-from simulator.fleet import PrinterInfo, SimulatedPrinter
 from simulator.sim_thread import SimulatorThread
-from tests.fakes.bambu_cloud import FakeAccount, FakeBambuCloud
+from tests.fakes.bambu_cloud import FakeBambuCloud
 
-from .conftest import TEST_SPEED
+from .cloud_support import (  # noqa: F401 - the *_fixture names are fixtures
+    EMAIL,
+    PASSWORD,
+    UID,
+    choose,
+    cloud_broker_fixture,
+    cloud_data,
+    cloud_fixture,
+    login_type_fixture,
+    printers_fixture,
+    sign_in,
+    start_cloud_flow,
+)
 from .test_entities import state_of, wait_for
-
-EMAIL = "maker@example.com"
-PASSWORD = "correct horse"
-UID = 4242
-
-
-def _device(info: PrinterInfo, name: str) -> dict[str, object]:
-    return {
-        "dev_id": info.serial, "name": name, "online": True, "print_status": "IDLE",
-        "dev_model_name": "C12", "dev_product_name": "P1S", "nozzle_diameter": 0.4,
-        "dev_access_code": f"{info.access_code}\n",
-    }  # fmt: skip
-
-
-@pytest.fixture
-def printers() -> list[SimulatedPrinter]:
-    """Two printers on the account."""
-    return [
-        SimulatedPrinter(model="P1S", seed=11, speed=TEST_SPEED),
-        SimulatedPrinter(model="P1S", seed=12, speed=TEST_SPEED),
-    ]
-
-
-@pytest.fixture
-def login_type() -> str:
-    """How the account signs in; parametrised by tests."""
-    return "password"
-
-
-@pytest.fixture
-async def cloud(
-    hass: HomeAssistant, simulator: SimulatorThread, login_type: str
-) -> AsyncIterator[FakeBambuCloud]:
-    """The fake cloud, with the integration pointed at it and at the simulated broker."""
-    first, second = simulator.printers
-    account = FakeAccount(
-        EMAIL, PASSWORD, UID, login_type=login_type,  # type: ignore[arg-type]
-        devices=[_device(first, "Workshop P1S"), _device(second, "Garage P1S")],
-    )  # fmt: skip
-    async with FakeBambuCloud([account]) as fake:
-        hass.data[CLOUD_ENDPOINTS] = lambda region: fake.endpoints(
-            mqtt_host=first.host, mqtt_port=first.mqtt_port
-        )
-        hass.data[CLOUD_TLS] = InsecureSkipVerify()  # self-made broker cert, see module doc
-        yield fake
-
-
-def _allow_on_broker(simulator: SimulatorThread, cloud: FakeBambuCloud) -> None:
-    """Register the freshly issued token with the simulated cloud broker."""
-    token = cloud.last_token(EMAIL)
-    for info in simulator.printers:
-        simulator.add_credentials(info.serial, f"u_{UID}", token)
-
-
-async def _start(hass: HomeAssistant) -> str:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert "cloud" in result["menu_options"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "cloud"}
-    )
-    assert result["step_id"] == "cloud"
-    return str(result["flow_id"])
-
-
-async def _sign_in(hass: HomeAssistant, flow_id: str, password: str = PASSWORD) -> dict:
-    return await hass.config_entries.flow.async_configure(
-        flow_id, {"region": "global", "email": EMAIL, "password": password}
-    )
 
 
 async def test_password_sign_in_adds_printers(
@@ -117,13 +53,18 @@ async def test_password_sign_in_adds_printers(
     """Sign in → pick both printers → one entry now, one discovered to confirm; both live."""
     caplog.set_level(logging.DEBUG)
     first, second = simulator.printers
-    flow_id = await _start(hass)
-    result = await _sign_in(hass, flow_id)
+    flow_id = await start_cloud_flow(hass)
+    result = await sign_in(hass, flow_id)
     assert result["step_id"] == "cloud_printers"
-    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"printers": [first.serial, second.serial]}
     )
+    # Neither printer was heard on the LAN: the cloud, or an address to type, for each.
+    for serial in (first.serial, second.serial):
+        assert result["step_id"] == "cloud_path_unseen"
+        assert result["description_placeholders"]["serial"] == serial
+        assert result["menu_options"] == ["cloud_path_cloud", "cloud_address"]
+        result = await choose(hass, flow_id, "cloud_path_cloud")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Workshop P1S"
     data = result["data"]
@@ -157,22 +98,22 @@ async def test_password_sign_in_adds_printers(
 
 async def test_wrong_password_and_outages(hass: HomeAssistant, cloud: FakeBambuCloud) -> None:
     """Each failure lands next to the right field, and the flow can continue."""
-    flow_id = await _start(hass)
-    result = await _sign_in(hass, flow_id, password="wrong")
+    flow_id = await start_cloud_flow(hass)
+    result = await sign_in(hass, flow_id, password="wrong")
     assert result["errors"] == {"password": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"region": "china", "email": "13800000000", "password": PASSWORD}
     )
     assert result["errors"] == {"email": "phone_not_supported"}
     cloud.cloudflare_status = 403
-    result = await _sign_in(hass, flow_id)
+    result = await sign_in(hass, flow_id)
     assert result["errors"] == {"base": "cloudflare"}
     cloud.cloudflare_status = None
     cloud.server_error_status = 503
-    result = await _sign_in(hass, flow_id)
+    result = await sign_in(hass, flow_id)
     assert result["errors"] == {"base": "cloud_unavailable"}
     cloud.server_error_status = None
-    result = await _sign_in(hass, flow_id)
+    result = await sign_in(hass, flow_id)
     assert result["step_id"] == "cloud_printers"
 
 
@@ -181,8 +122,8 @@ async def test_email_code_wrong_expired_and_resend(
     hass: HomeAssistant, cloud: FakeBambuCloud
 ) -> None:
     """A wrong code and an expired code are told apart; a new code can be requested."""
-    flow_id = await _start(hass)
-    result = await _sign_in(hass, flow_id)
+    flow_id = await start_cloud_flow(hass)
+    result = await sign_in(hass, flow_id)
     assert result["step_id"] == "cloud_code"
     result = await hass.config_entries.flow.async_configure(flow_id, {"code": "000000"})
     assert result["errors"] == {"code": "code_incorrect"}
@@ -204,8 +145,8 @@ async def test_email_code_wrong_expired_and_resend(
 @pytest.mark.parametrize("login_type", ["tfa"])
 async def test_two_factor_and_fallback(hass: HomeAssistant, cloud: FakeBambuCloud) -> None:
     """2FA works; when Bambu refuses it (CSRF), an e-mailed code takes over."""
-    flow_id = await _start(hass)
-    result = await _sign_in(hass, flow_id)
+    flow_id = await start_cloud_flow(hass)
+    result = await sign_in(hass, flow_id)
     assert result["step_id"] == "cloud_tfa"
     result = await hass.config_entries.flow.async_configure(flow_id, {"code": "111111"})
     assert result["errors"] == {"code": "code_incorrect"}
@@ -213,8 +154,8 @@ async def test_two_factor_and_fallback(hass: HomeAssistant, cloud: FakeBambuClou
     assert result["step_id"] == "cloud_printers"
 
     # A token the cloud marks as already expired cannot list printers: the flow stops cleanly.
-    flow_id = await _start(hass)
-    await _sign_in(hass, flow_id)
+    flow_id = await start_cloud_flow(hass)
+    await sign_in(hass, flow_id)
     cloud.token_lifetime = -10
     result = await hass.config_entries.flow.async_configure(flow_id, {"code": "135790"})
     assert result["type"] is FlowResultType.ABORT
@@ -222,8 +163,8 @@ async def test_two_factor_and_fallback(hass: HomeAssistant, cloud: FakeBambuClou
     cloud.token_lifetime = 3600
 
     cloud.tfa_csrf_refusal = True
-    flow_id = await _start(hass)
-    result = await _sign_in(hass, flow_id)
+    flow_id = await start_cloud_flow(hass)
+    result = await sign_in(hass, flow_id)
     result = await hass.config_entries.flow.async_configure(flow_id, {"code": "135790"})
     assert result["step_id"] == "cloud_code"
     assert result["description_placeholders"]["reason"] == "tfa_unavailable"
@@ -255,6 +196,7 @@ async def test_expired_token_asks_to_sign_in_again(
         domain=DOMAIN,
         unique_id=simulator.printers[1].serial,
         data={**entry.data, "serial": simulator.printers[1].serial},
+        disabled_by=ConfigEntryDisabler.USER,
     )
     sibling.add_to_hass(hass)  # another printer of the same account, not loaded
     cloud.token_lifetime = 3600
@@ -276,8 +218,8 @@ async def test_all_printers_already_added(
     """Nothing left to add: the flow says so instead of showing an empty list."""
     for info in simulator.printers:
         MockConfigEntry(domain=DOMAIN, unique_id=info.serial, data={}).add_to_hass(hass)
-    flow_id = await _start(hass)
-    result = await _sign_in(hass, flow_id)
+    flow_id = await start_cloud_flow(hass)
+    result = await sign_in(hass, flow_id)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_new_printers"
 
@@ -287,29 +229,31 @@ async def test_confirm_a_further_printer(
 ) -> None:
     """A printer offered under "Discovered" is added with one click and connects."""
     first = simulator.printers[0]
-    flow_id = await _start(hass)
-    await _sign_in(hass, flow_id)
-    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
-    token = cloud.last_token(EMAIL)
+    flow_id = await start_cloud_flow(hass)
+    await sign_in(hass, flow_id)
     data = {
-        CONF_METHOD: "cloud", "serial": first.serial, "model": "P1S", CONF_REGION: "global",
-        CONF_CLOUD_ACCOUNT: EMAIL,
-        CONF_CLOUD_CREDENTIALS: {"region": "global", "account": EMAIL, "access_token": token,
-                                 "uid": str(UID), "expires_at": None},
+        "serial": first.serial, "title": "Workshop P1S", "options": {},
+        "data": cloud_data(first.serial, cloud.last_token(EMAIL)),
     }  # fmt: skip
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": "integration_discovery"}, data=data
     )
     assert result["step_id"] == "cloud_confirm"
-    assert result["description_placeholders"] == {"serial": first.serial}
+    assert result["description_placeholders"] == {"name": "Workshop P1S", "serial": first.serial}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Workshop P1S"
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
     again = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": "integration_discovery"}, data=data
     )
     assert again["reason"] == "already_configured"
+    for broken in ({**data, "title": 7}, {**data, "data": None}, {**data, "serial": "OTHER1234"}):
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": "integration_discovery"}, data=broken
+        )
+        assert result["reason"] == "invalid_discovery_info"
 
 
 async def test_cloud_outage_and_recovery(
@@ -317,15 +261,14 @@ async def test_cloud_outage_and_recovery(
 ) -> None:
     """The cloud broker goes away: entities unavailable; it comes back: live again."""
     first = simulator.printers[0]
-    flow_id = await _start(hass)
-    await _sign_in(hass, flow_id)
-    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
-    result = await hass.config_entries.flow.async_configure(flow_id, {"printers": [first.serial]})
+    flow_id = await start_cloud_flow(hass)
+    await sign_in(hass, flow_id)
+    await hass.config_entries.flow.async_configure(flow_id, {"printers": [first.serial]})
+    result = await choose(hass, flow_id, "cloud_path_cloud")
     await hass.async_block_till_done()
     entry = result["result"]
     assert state_of(hass, entry, "print_status") == "idle"
     await hass.async_add_executor_job(simulator.stop_broker, first.serial)
     await wait_for(hass, lambda: state_of(hass, entry, "print_status") == "unavailable", 30)
     await hass.async_add_executor_job(simulator.start_broker, first.serial)
-    await hass.async_add_executor_job(_allow_on_broker, simulator, cloud)
     await wait_for(hass, lambda: state_of(hass, entry, "print_status") == "idle", 60)
