@@ -69,13 +69,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> boo
         await coordinator.connection.async_stop()
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop))
+    options_at_setup = dict(entry.options)
+
+    async def _async_reload_on_options(hass: HomeAssistant, entry: BambuConfigEntry) -> None:
+        """Options take effect by reloading; data changes (reauth, reconfigure, a discovered
+        address) come with their own reload, so they must not cause a second one."""
+        if dict(entry.options) != options_at_setup:
+            await hass.config_entries.async_reload(entry.entry_id)
+
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_options))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-async def _async_reload_on_options(hass: HomeAssistant, entry: BambuConfigEntry) -> None:
-    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_remove_config_entry_device(
