@@ -10,7 +10,6 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import config_validation as cv
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import voluptuous_serialize
 
 from custom_components.bambuprint_iq.const import (
     CONF_CAMERA_FPS,
@@ -33,6 +32,19 @@ from custom_components.bambuprint_iq.failure_watch_options import (
 from custom_components.bambuprint_iq.options_flow import WATCH_SECTION
 
 OLD_OPTIONS = {CONF_FULL_REFRESH_MINUTES: 30, "room_sensors": [], CONF_CAMERA_FPS: 3}
+
+
+def _as_frontend_fields(schema: object) -> list[dict[str, object]]:
+    """The form as the frontend receives it (Home Assistant 2026 serialises with probatio)."""
+    try:
+        import voluptuous_serialize
+
+        convert = voluptuous_serialize.convert
+    except ImportError:
+        import probatio
+
+        convert = probatio.to_field_list
+    return convert(schema, custom_serializer=cv.custom_serializer)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -74,9 +86,7 @@ async def test_form_defaults_validation_and_saved_keys(
     """Off by default; pause must be above suspect; valid input is stored flat."""
     result = await hass.config_entries.options.async_init(printer_entry.entry_id)
     assert result["step_id"] == "init"
-    serialized = voluptuous_serialize.convert(
-        result["data_schema"], custom_serializer=cv.custom_serializer
-    )  # what the frontend receives
+    serialized = _as_frontend_fields(result["data_schema"])
     section = next(field for field in serialized if field["name"] == WATCH_SECTION)
     assert section["type"] == "expandable"
     assert section["expanded"] is False  # collapsed while the watch is off

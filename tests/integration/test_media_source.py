@@ -10,6 +10,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 from homeassistant.components import media_source
+from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
@@ -40,9 +41,12 @@ async def media(hass: HomeAssistant) -> dict[str, Path]:
     files["timelapse"].write_bytes(b"\x00\x00\x00\x18ftypmp42")
     files["handoff"].write_bytes(encode(print_photo(320, 240)))
     files["secret"].write_text("{}")
-    MockConfigEntry(domain=DOMAIN, title="Workshop P1S", data={CONF_SERIAL: SERIAL}).add_to_hass(
-        hass
-    )
+    MockConfigEntry(  # only its name is needed: disabled, so it does not try to connect
+        domain=DOMAIN,
+        title="Workshop P1S",
+        data={CONF_SERIAL: SERIAL},
+        disabled_by=ConfigEntryDisabler.USER,
+    ).add_to_hass(hass)
     assert await async_setup_component(hass, "media_source", {})
     assert await async_setup_component(hass, DOMAIN, {})
     return files
