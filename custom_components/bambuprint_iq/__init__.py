@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.typing import ConfigType
 
-from .assistant import async_setup_assistant, async_unload_assistant, is_assistant
+from .assistant import (
+    ISSUE_API_KEY_REJECTED,
+    async_setup_assistant,
+    async_unload_assistant,
+    is_assistant,
+)
 from .const import CONF_RETENTION_DAYS, CONF_ROOM_SENSORS, CONF_SERIAL, DOMAIN
 from .coordinator import BambuConfigEntry, BambuRuntimeData, PrinterCoordinator
 from .discovery import async_start_discovery
@@ -103,3 +112,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> bo
         await entry.runtime_data.recorder.async_stop()
         await entry.runtime_data.coordinator.connection.async_stop()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BambuConfigEntry) -> None:
+    """A removed assistant leaves no repair about its key behind."""
+    if is_assistant(entry):
+        ir.async_delete_issue(hass, DOMAIN, ISSUE_API_KEY_REJECTED)

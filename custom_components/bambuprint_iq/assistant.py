@@ -12,8 +12,9 @@ from enum import StrEnum
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.httpx_client import get_async_client
 
 from .ai_task_provider import AiTaskVisionProvider
@@ -42,6 +43,7 @@ CONF_DAILY_CAP: Final = "max_analyses_per_day"
 CONF_PROVIDER: Final = "provider"
 CONF_AI_TASK_ENTITY: Final = "ai_task_entity"
 DEFAULT_MODEL: Final = "claude-sonnet-4-5"
+ISSUE_API_KEY_REJECTED: Final = "api_key_rejected"
 
 
 class ProviderKind(StrEnum):
@@ -112,7 +114,12 @@ async def async_create_provider(hass: HomeAssistant, data: dict[str, Any]) -> Cl
 
 async def async_setup_assistant(hass: HomeAssistant, entry: AssistantConfigEntry) -> None:
     """Check the provider once at start-up; a revoked key asks the user for a new one."""
-    provider = await _async_ready_provider(hass, dict(entry.data))
+    try:
+        provider = await _async_ready_provider(hass, dict(entry.data))
+    except ConfigEntryAuthFailed:
+        _raise_key_issue(hass)
+        raise
+    ir.async_delete_issue(hass, DOMAIN, ISSUE_API_KEY_REJECTED)
     store = AnalysisStore(storage_dir(hass) / "analyses")
     entry.runtime_data = AssistantRuntime(provider, PhotoAnalyzer(provider, store=store), store)
 
@@ -140,6 +147,25 @@ async def _async_ready_provider(hass: HomeAssistant, data: dict[str, Any]) -> As
         await provider.async_close()
         raise _not_ready(err) from err
     return provider
+
+
+def _raise_key_issue(hass: HomeAssistant) -> None:
+    """A repair that stays until a working key is saved (reauth alone is easy to miss)."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        ISSUE_API_KEY_REJECTED,
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_API_KEY_REJECTED,
+    )
+
+
+@callback
+def async_api_key_rejected(hass: HomeAssistant, entry: AssistantConfigEntry) -> None:
+    """The provider refused the key while in use: raise the repair and ask for a new key."""
+    _raise_key_issue(hass)
+    entry.async_start_reauth(hass)
 
 
 def _not_ready(err: ProviderError) -> ConfigEntryNotReady:

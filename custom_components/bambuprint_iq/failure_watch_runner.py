@@ -31,7 +31,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .assistant import AssistantConfigEntry, loaded_assistant
+from .assistant import AssistantConfigEntry, async_api_key_rejected, loaded_assistant
 from .camera_manager import CameraManager, async_get_camera_manager
 from .const import DOMAIN
 from .coordinator import BambuConfigEntry
@@ -305,7 +305,7 @@ class FailureWatchRunner:
         except ProviderError as err:
             self._budget = self._budget.spend(now)  # the request was made; count it
             if isinstance(err, ApiKeyRejected):
-                assistant.async_start_reauth(self.hass)
+                async_api_key_rejected(self.hass, assistant)
             self._log_once(
                 f"provider:{type(err).__name__}",
                 logging.WARNING,

@@ -12,7 +12,12 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .allowed_paths import allowed_path
-from .assistant import CONF_DAILY_CAP, AssistantConfigEntry, loaded_assistant
+from .assistant import (
+    CONF_DAILY_CAP,
+    AssistantConfigEntry,
+    async_api_key_rejected,
+    loaded_assistant,
+)
 from .const import DOMAIN
 from .coordinator import BambuConfigEntry
 from .core.analysis import (
@@ -208,7 +213,7 @@ async def async_analyze_print(
             translation_placeholders={"reasons": "; ".join(err.reasons)},
         ) from err
     except ApiKeyRejected as err:
-        assistant.async_start_reauth(hass)
+        async_api_key_rejected(hass, assistant)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="api_key_rejected"
         ) from err

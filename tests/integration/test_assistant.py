@@ -11,6 +11,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -144,6 +145,8 @@ async def test_revoked_key_asks_for_a_new_one(
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_ERROR
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "api_key_rejected") is not None  # a visible repair
     flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
     assert flow["step_id"] == "reauth_api_key"
     result = await hass.config_entries.flow.async_configure(
@@ -156,6 +159,7 @@ async def test_revoked_key_asks_for_a_new_one(
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+    assert issues.async_get_issue(DOMAIN, "api_key_rejected") is None  # gone with a good key
 
 
 async def test_analyze_photo_file(
@@ -267,6 +271,9 @@ async def test_key_revoked_during_use(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == ["reauth"]
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "api_key_rejected") is not None
+    assert await hass.config_entries.async_remove(assistant.entry_id)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "api_key_rejected") is None
 
 
 async def test_no_assistant(hass: HomeAssistant, photo_dir: Path) -> None:
