@@ -63,7 +63,8 @@ class RecommendedProfileSensor(BambuEntity, SensorEntity):
         return tray.tray_type if tray is not None else None
 
     async def _async_refresh(self) -> None:
-        printer_preset = self._printer_preset()
+        # The first lookup reads the packaged printer list from disk: not in the event loop.
+        printer_preset = await self.hass.async_add_executor_job(self._printer_preset)
         filament_type = self._filament_type()
         self._looked_up_for = (printer_preset, filament_type)
         found = None
