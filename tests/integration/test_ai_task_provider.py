@@ -249,3 +249,17 @@ async def test_filament_page_read_by_the_ai_task(
     (seen,) = stand_in.seen
     assert seen.attachments == []
     assert "Print between 205 and 215 degrees." in seen.instructions
+
+
+async def test_failure_watch_frame_scored_by_the_ai_task(
+    hass: HomeAssistant, stand_in: StandInTaskEntity
+) -> None:
+    """The in-print check uses the same provider: one frame in, a failure score out."""
+    entry = await _assistant_via_flow(hass)
+    stand_in.answers.append(json.dumps(answer(defect("spaghetti", confidence=0.8))))
+
+    check = await entry.runtime_data.analyzer.check_frame(encode(print_photo()))
+
+    assert check.score == pytest.approx(0.8)
+    (seen,) = stand_in.seen
+    assert len(seen.attachments) == 1
