@@ -101,6 +101,8 @@ class CameraServer:
         self._frame_ready = asyncio.Condition()
         self._viewers = asyncio.Event()
         self._fault: CameraFault | None = None
+        self._frozen = False
+        self._frame_is_old = False
         self._active = 0
         self._peak = 0
         self._accepted = 0
@@ -117,6 +119,10 @@ class CameraServer:
     def inject_fault(self, fault: CameraFault) -> None:
         """Break the next frame sent on any stream, then close that stream."""
         self._fault = fault
+
+    def set_frozen(self, frozen: bool) -> None:
+        """A hung camera: frames keep coming, but always the same picture."""
+        self._frozen = frozen
 
     async def start(self) -> None:
         """Listen on host:port."""
@@ -144,10 +150,14 @@ class CameraServer:
         """Render one frame per interval while anyone is watching."""
         while True:
             await self._viewers.wait()
-            view = self._frame_source(self._frame_number)
-            jpeg = await asyncio.to_thread(render_jpeg, view, self._size)
+            if self._frozen and self._frame is not None:
+                jpeg = self._frame
+            else:
+                view = self._frame_source(self._frame_number)
+                jpeg = await asyncio.to_thread(render_jpeg, view, self._size)
             async with self._frame_ready:
                 self._frame = jpeg
+                self._frame_is_old = False
                 self._frame_number += 1
                 self._frame_ready.notify_all()
             await asyncio.sleep(self._interval)
@@ -190,6 +200,7 @@ class CameraServer:
                 self._active -= 1
                 if self._active == 0:
                     self._viewers.clear()
+                    self._frame_is_old = True  # nothing is drawn while nobody watches
         except (ConnectionError, ssl.SSLError) as err:
             _LOGGER.debug("camera %s: stream ended: %s", self.serial, err)
         finally:
@@ -200,7 +211,10 @@ class CameraServer:
                 self._handlers.discard(task)
 
     async def _stream(self, writer: asyncio.StreamWriter) -> None:
-        last = self._frame_number - 1 if self._frame is not None else self._frame_number
+        # Join a running stream with the current picture, but never start with one drawn
+        # before the last idle period: a real camera shows what is in front of it now.
+        current = self._frame is not None and not self._frame_is_old
+        last = self._frame_number - 1 if current else self._frame_number
         while True:
             last, jpeg = await self._next_frame(last)
             fault, self._fault = self._fault, None

@@ -202,6 +202,21 @@ class SimulatorFleet:
         runtime.sim.state.door_open = is_open
         runtime.publish_changes()
 
+    def set_light(self, serial: str, node: str, mode: str) -> None:
+        """Switch a light as someone at the printer would (also what its camera sees)."""
+        runtime = self.runtime(serial)
+        if node not in runtime.sim.state.lights:
+            raise ValueError(f"{serial} has no light {node!r}")
+        runtime.sim.state.lights[node] = mode
+        runtime.publish_changes()
+
+    def freeze_camera(self, serial: str, frozen: bool) -> None:
+        """Make the JPEG camera resend its last picture (a hung camera), or recover."""
+        camera = self.runtime(serial).camera
+        if camera is None:
+            raise ValueError(f"{serial} has no JPEG camera")
+        camera.set_frozen(frozen)
+
     def inject_hms(self, serial: str, attr: int, code: int) -> None:
         """Raise an HMS entry that stays until clear_hms()."""
         runtime = self.runtime(serial)

@@ -216,7 +216,21 @@ class PrinterRuntime:
             bed_temp=_number(status.get("bed_temper")),
             clock=datetime.datetime.now().strftime("%H:%M:%S"),
             frame_number=frame_number,
+            lit=_chamber_light_on(status),
         )
+
+
+def _chamber_light_on(status: dict[str, object]) -> bool:
+    """The camera sees a lit chamber only while the chamber light is on, as on a printer."""
+    lights = status.get("lights_report")
+    if not isinstance(lights, list):
+        return False
+    return any(
+        isinstance(light, dict)
+        and light.get("node") == "chamber_light"
+        and light.get("mode") == "on"
+        for light in lights
+    )
 
 
 def _number(value: object) -> float:

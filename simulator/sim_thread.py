@@ -162,6 +162,14 @@ class SimulatorThread:
         """Open or close the door."""
         self._on_loop(self._fleet.set_door_open, serial, is_open)
 
+    def set_light(self, serial: str, node: str, mode: str) -> None:
+        """Switch a light ("on"/"off") from the printer's side."""
+        self._on_loop(self._fleet.set_light, serial, node, mode)
+
+    def freeze_camera(self, serial: str, frozen: bool) -> None:
+        """Make the JPEG camera resend its last picture, or recover."""
+        self._on_loop(self._fleet.freeze_camera, serial, frozen)
+
     def inject_hms(self, serial: str, attr: int, code: int) -> None:
         """Raise an HMS entry until clear_hms()."""
         self._on_loop(self._fleet.inject_hms, serial, attr, code)

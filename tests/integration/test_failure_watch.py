@@ -7,19 +7,16 @@ and Home Assistant's own timer machinery advanced with ``async_fire_time_changed
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
-from io import BytesIO
 import logging
-import random
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.util import dt as dt_util
-from PIL import Image, ImageChops
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -49,9 +46,7 @@ from custom_components.bambuprint_iq.failure_watch_report import (
     WatchStatus,
 )
 from custom_components.bambuprint_iq.failure_watch_runner import FailureWatchRunner
-from simulator import camera as simulated_camera
 from simulator.fleet import PrinterInfo, SimulatedPrinter
-from simulator.frames import FrameView, render_jpeg
 from simulator.job import JobSpec
 from simulator.sim_thread import SimulatorThread
 from tests.core.analysis.answers import answer, defect
@@ -84,9 +79,10 @@ def camera_link_stays_open(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the camera link open across the simulated minutes.
 
     ``async_fire_time_changed`` runs every timer due within the jump, including the camera
-    link's 30 s idle close; the simulator, which only draws while watched, would then replay
-    its last picture on the next connect and every check would look like a frozen camera.
-    The module-level options are replaced for the test, never mutated.
+    link's 30 s idle close, while only milliseconds of real time pass between checks: a new
+    link would then hand over the picture the last check already saw, which the watch
+    rightly treats as a frozen camera. The module-level options are replaced for the test,
+    never mutated.
     """
     monkeypatch.setattr(
         camera_manager,
@@ -120,32 +116,12 @@ async def assistant(hass: HomeAssistant, fake_api: FakeAnthropicApi) -> MockConf
     return entry
 
 
-def _render_lit(original: Callable[..., bytes], *, changing: bool) -> Callable[..., bytes]:
-    """The simulator's frame under chamber light.
-
-    The simulator draws a dark, nearly static chamber (the quality gate rightly calls it too
-    dark). A lit chamber is modelled by adding a light pattern; with ``changing`` the pattern
-    differs per frame, as a real print does between checks minutes apart, otherwise it stays
-    the same, like a frozen camera. The frames still travel over the real TLS camera link.
-    """
-
-    def render(view: FrameView, size: tuple[int, int], quality: int = 70) -> bytes:
-        drawn = Image.open(BytesIO(original(view, size, quality))).convert("RGB")
-        pattern = random.Random(view.frame_number if changing else 0)
-        tiles = Image.new("L", (8, 6))
-        tiles.putdata([pattern.randrange(70, 150) for _ in range(48)])
-        light = tiles.resize(size, Image.Resampling.NEAREST).convert("RGB")
-        buffer = BytesIO()
-        ImageChops.add(drawn, light).save(buffer, format="JPEG", quality=quality)
-        return buffer.getvalue()
-
-    return render
-
-
 @pytest.fixture
-def lit_chamber(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Frames that pass the quality gate and change between checks."""
-    monkeypatch.setattr(simulated_camera, "render_jpeg", _render_lit(render_jpeg, changing=True))
+async def lit_chamber(
+    hass: HomeAssistant, simulator: SimulatorThread, printer: PrinterInfo
+) -> None:
+    """The chamber light switched on at the printer: its camera sees a lit chamber."""
+    await hass.async_add_executor_job(simulator.set_light, printer.serial, "chamber_light", "on")
 
 
 def _options(**overrides: Any) -> dict[str, Any]:
@@ -338,19 +314,19 @@ async def test_dark_and_frozen_frames_cost_nothing(
     printer: PrinterInfo,
     assistant: MockConfigEntry,
     fake_api: FakeAnthropicApi,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Frames the quality gate rejects or that repeat the last one never reach the model."""
     entry, runner = await _watched_printer(hass, simulator, printer, **_options())
-    report = await _tick(hass, runner)  # the simulator's unlit chamber
+    report = await _tick(hass, runner)  # the chamber light is off: too dark to judge
     assert report.skipped == 1
     assert "too dark" in (report.last_reason or "")
 
-    monkeypatch.setattr(simulated_camera, "render_jpeg", _render_lit(render_jpeg, changing=False))
+    await hass.async_add_executor_job(simulator.set_light, printer.serial, "chamber_light", "on")
     fake_api.enqueue(_score(0.2))
     report = await _tick(hass, runner)
     assert report.frames == 1
-    report = await _tick(hass, runner)  # the same picture again: a frozen camera
+    await hass.async_add_executor_job(simulator.freeze_camera, printer.serial, True)
+    report = await _tick(hass, runner)  # the same picture again: a hung camera
     assert report.skipped == 2
     assert "not changed" in (report.last_reason or "")
     assert _messages(fake_api) == 1
