@@ -23,12 +23,6 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 import voluptuous as vol
 
@@ -51,14 +45,12 @@ from .const import (
     CONF_ACCESS_CODE,
     CONF_CAMERA_PORT,
     CONF_FINGERPRINT,
-    CONF_FULL_REFRESH_MINUTES,
     CONF_METHOD,
     CONF_MODEL,
     CONF_MQTT_PORT,
     CONF_SERIAL,
     CONF_SKIP_TLS_VERIFY,
     DEFAULT_CAMERA_PORT,
-    DEFAULT_FULL_REFRESH_MINUTES,
     DEFAULT_MQTT_PORT,
     DOMAIN,
     ConnectionMethod,
@@ -78,14 +70,11 @@ from .core.printer.tls import (
     async_probe_certificate,
     format_fingerprint,
 )
+from .flow_selectors import ADVANCED, NEW_PRINTER_OPTIONS, PASSWORD as _PASSWORD, PORT as _PORT
 from .options_flow import BambuPrintIQOptionsFlow
 from .options_flow_assistant import AssistantOptionsFlow
 
-ADVANCED = "advanced"
 PROBE_TIMEOUT = 10.0
-
-_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-_PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 
 
 def _advanced_schema(defaults: Mapping[str, Any]) -> vol.Schema:
@@ -432,7 +421,7 @@ class BambuPrintIQConfigFlow(CloudFlowMixin, ConfigFlow, domain=DOMAIN):
         return self.async_create_entry(
             title=f"{self._identity.model_name} {self._data[CONF_SERIAL][-4:]}",
             data=self._data,
-            options={CONF_FULL_REFRESH_MINUTES: DEFAULT_FULL_REFRESH_MINUTES},
+            options=dict(NEW_PRINTER_OPTIONS),
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:

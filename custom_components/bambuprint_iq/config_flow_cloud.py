@@ -15,9 +15,6 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 import voluptuous as vol
 
@@ -46,13 +43,12 @@ from .core.cloud import (
     LoginStep,
     TfaRequired,
 )
+from .flow_selectors import PASSWORD
 
 __all__ = ["CloudFlowMixin", "is_cloud"]
 
 CONF_RESEND = "send_new_code"
 CONF_PRINTERS = "printers"
-
-_SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
 def _sign_in_schema(region: CloudRegion, email: str) -> vol.Schema:
@@ -66,7 +62,7 @@ def _sign_in_schema(region: CloudRegion, email: str) -> vol.Schema:
                 )
             ),
             vol.Required(CONF_EMAIL, default=email): str,
-            vol.Required(CONF_PASSWORD): _SECRET,
+            vol.Required(CONF_PASSWORD): PASSWORD,
         }
     )
 
@@ -225,7 +221,7 @@ class CloudFlowMixin(CloudReconfigureMixin):
                 return await self._async_next_cloud_step(step)
         return self.async_show_form(
             step_id="reauth_cloud",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _SECRET}),
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD}),
             description_placeholders={"account": self._cloud_email},
             errors=errors,
         )

@@ -16,11 +16,6 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResu
 from homeassistant.const import CONF_HOST
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-)
 import voluptuous as vol
 
 from .cloud_setup import (
@@ -32,13 +27,11 @@ from .cloud_setup import (
 from .const import (
     CONF_ACCESS_CODE,
     CONF_CAMERA_PORT,
-    CONF_FULL_REFRESH_MINUTES,
     CONF_METHOD,
     CONF_MODEL,
     CONF_MQTT_PORT,
     CONF_SERIAL,
     CONF_SKIP_TLS_VERIFY,
-    DEFAULT_FULL_REFRESH_MINUTES,
     ConnectionMethod,
 )
 from .core.cloud import (
@@ -57,13 +50,11 @@ from .core.cloud import (
 )
 from .core.printer.probe import PrinterIdentity
 from .core.printer.tls import CertificateInfo
+from .flow_selectors import ADVANCED, PORT as _PORT
 
 CONF_EMAIL = "email"
 CONF_PASSWORD = "password"
 CONF_CODE = "code"
-ADVANCED = "advanced"
-
-_PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 
 
 class LanFlowSteps(Protocol):
@@ -200,9 +191,6 @@ def lan_method(identity: PrinterIdentity) -> ConnectionMethod:
     if identity.signed_commands_required is False:
         return ConnectionMethod.DEVELOPER
     return ConnectionMethod.LOCAL
-
-
-LAN_OPTIONS: Mapping[str, Any] = {CONF_FULL_REFRESH_MINUTES: DEFAULT_FULL_REFRESH_MINUTES}
 
 
 class CloudFlowBase(ConfigFlow):

@@ -24,8 +24,6 @@ from homeassistant.const import CONF_HOST
 
 from .cloud_setup import lan_ports
 from .config_flow_cloud_base import (
-    ADVANCED,
-    LAN_OPTIONS,
     CloudEntryPlan,
     CloudFlowBase,
     address_schema,
@@ -45,6 +43,7 @@ from .const import (
 )
 from .core.cloud import CloudDevice
 from .discovery import async_seen_host
+from .flow_selectors import ADVANCED, NEW_PRINTER_OPTIONS
 
 
 def address_errors(errors: Mapping[str, str]) -> dict[str, str]:
@@ -205,7 +204,10 @@ class CloudPathMixin(CloudFlowBase):
         device = self._cloud_device
         return await self._async_planned(
             CloudEntryPlan(
-                serial=device.serial, title=device_title(device), data=data, options=LAN_OPTIONS
+                serial=device.serial,
+                title=device_title(device),
+                data=data,
+                options=dict(NEW_PRINTER_OPTIONS),
             )
         )
 
