@@ -16,9 +16,9 @@ from homeassistant.core import HomeAssistant
 
 from .const import DOMAIN
 from .core.analysis import PreparedImage
-from .media_files import ATTACHMENTS_FOLDER, media_root
+from .media_files import ATTACHMENTS_FOLDER, MIME_TYPES, media_root
 
-_SUFFIXES = {"image/jpeg": ".jpg", "image/webp": ".webp"}
+_SUFFIXES = {mime: suffix for suffix, mime in MIME_TYPES.items()}
 
 
 def _write(directory: Path, files: Sequence[tuple[str, bytes]]) -> None:

@@ -68,19 +68,15 @@ class BambuMediaSource(MediaSource):
             raise Unresolvable(f"nothing to browse at {identifier}")
         folder = media_root(self.hass) / Path(*parts)
         listing = await self.hass.async_add_executor_job(_list_folder, folder)
+        titles = self._printer_titles()
         if parts[0] == TIMELAPSES_FOLDER and len(parts) == 1:
-            titles = self._printer_titles()
             children = [
                 self._folder(f"{identifier}/{name}", titles.get(name, name))
                 for name in listing.folders
             ]
         else:
             children = [self._file(f"{identifier}/{name}") for name in listing.files]
-        title = (
-            _FOLDER_TITLES[parts[0]]
-            if len(parts) == 1
-            else self._printer_titles().get(parts[1], parts[1])
-        )
+        title = _FOLDER_TITLES[parts[0]] if len(parts) == 1 else titles.get(parts[1], parts[1])
         node = self._folder(identifier, title)
         node.children = children
         return node
