@@ -31,6 +31,7 @@ from .core.analysis import (
     PrinterProfile,
     ProviderError,
 )
+from .media_files import media_file
 
 SERVICE_ANALYZE_PRINT: Final = "analyze_print"
 EVENT_ANALYSIS: Final = f"{DOMAIN}_analysis"
@@ -72,13 +73,16 @@ def _read_photo(path: Path) -> bytes:
 def _media_target(hass: HomeAssistant, media_id: str) -> Path | str:
     """A camera entity id, or a file inside one of Home Assistant's media folders.
 
-    ``media-source://camera/<entity>`` and ``media-source://media_source/<folder>/<path>``
-    (the media browser's own ids); anything else or outside the folder is refused.
+    ``media-source://camera/<entity>``, ``media-source://media_source/<folder>/<path>``
+    and this integration's own snapshots (the media browser's ids); anything else or outside
+    the folder is refused.
     """
     rest = media_id.removeprefix(MEDIA_SOURCE)
     domain, _, identifier = rest.partition("/")
     if domain == "camera" and identifier.startswith("camera."):
         return identifier
+    if domain == DOMAIN and (own := media_file(hass, identifier)) is not None:
+        return own
     folder_id, _, relative = identifier.partition("/")
     base = hass.config.media_dirs.get(folder_id) if domain == "media_source" else None
     if base is not None and relative:

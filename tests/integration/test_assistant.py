@@ -29,6 +29,7 @@ from custom_components.bambuprint_iq.assistant import (
     ENTRY_TYPE_ASSISTANT,
 )
 from custom_components.bambuprint_iq.const import DOMAIN
+from custom_components.bambuprint_iq.history_store import storage_dir
 from custom_components.bambuprint_iq.services_analysis import EVENT_ANALYSIS
 from simulator.fleet import PrinterInfo
 from tests.core.analysis.answers import answer, defect
@@ -397,9 +398,23 @@ async def test_media_source_photos_and_daily_cap(
     hass.config_entries.async_update_entry(
         assistant, options={**assistant.options, "max_analyses_per_day": 50}
     )
+    snapshot = storage_dir(hass) / "snapshots" / "01P00A000000001_20261124-101500.jpg"
+    snapshot.parent.mkdir(parents=True)
+    snapshot.write_bytes(encode(print_photo()))
+    fake_api.enqueue(ToolAnswer(answer(defect("stringing", confidence=0.8))))
+    result = await hass.services.async_call(
+        DOMAIN,
+        "analyze_print",
+        {"media": [f"media-source://{DOMAIN}/snapshots/{snapshot.name}"]},
+        blocking=True,
+        return_response=True,
+    )  # a snapshot picked in the media browser under "BambuPrint IQ"
+    assert result["analysis"]["defects"]
+
     for bad in (
         "media-source://media_source/local/../../etc/passwd",
         "media-source://radio_browser/some-station",
+        f"media-source://{DOMAIN}/history/prints.json",
     ):
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(
