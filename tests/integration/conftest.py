@@ -13,9 +13,18 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.bambuprint_iq.assistant import (
+    CONF_API_KEY,
+    CONF_BASE_URL,
+    CONF_MODEL_NAME,
+    ENTRY_TYPE,
+    ENTRY_TYPE_ASSISTANT,
+)
 from custom_components.bambuprint_iq.const import (
     CONF_ACCESS_CODE,
     CONF_CAMERA_PORT,
@@ -27,8 +36,18 @@ from custom_components.bambuprint_iq.const import (
     CONF_SKIP_TLS_VERIFY,
     DOMAIN,
 )
+from custom_components.bambuprint_iq.core.filament import (
+    FetchPolicy,
+    FilamentLibrary,
+    LibraryConfig,
+)
+from custom_components.bambuprint_iq.filament_model import AssistantSpecExtractor
+from custom_components.bambuprint_iq.history_store import storage_dir
+from custom_components.bambuprint_iq.services_library import FILAMENT_LIBRARY
 from simulator.fleet import PrinterInfo, SimulatedPrinter
 from simulator.sim_thread import SimulatorThread
+from tests.fakes.anthropic_api import TEST_API_KEY, TEST_MODEL, FakeAnthropicApi
+from tests.fakes.filament_web import FilamentWeb, ofd_ndjson, spoolmandb_json
 
 # Fast enough for tests, slow enough that a print has visible intermediate states.
 TEST_SPEED = 30.0
@@ -120,3 +139,49 @@ def printer_device(hass: HomeAssistant, entry: MockConfigEntry, serial: str) -> 
     """The printer's own device (not one of its AMS units)."""
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     return next(d for d in devices if (DOMAIN, serial) in d.identifiers)
+
+
+def assistant_data(api: FakeAnthropicApi, key: str = TEST_API_KEY) -> dict[str, object]:
+    """Data of an assistant entry whose Claude is the loopback fake."""
+    return {
+        ENTRY_TYPE: ENTRY_TYPE_ASSISTANT,
+        CONF_API_KEY: key,
+        CONF_MODEL_NAME: TEST_MODEL,
+        CONF_BASE_URL: api.base_url,
+    }
+
+
+@pytest.fixture
+async def fake_api(socket_enabled: None) -> AsyncIterator[FakeAnthropicApi]:
+    """The fake Messages API on 127.0.0.1."""
+    async with FakeAnthropicApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def assistant(hass: HomeAssistant, fake_api: FakeAnthropicApi) -> MockConfigEntry:
+    """A loaded assistant entry whose model is the fake."""
+    entry = MockConfigEntry(domain=DOMAIN, unique_id="assistant", data=assistant_data(fake_api))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    return entry
+
+
+@pytest.fixture
+async def filament_site(hass: HomeAssistant, socket_enabled: None) -> AsyncIterator[FilamentWeb]:
+    """The database exports on loopback, and the integration's library pointed at them."""
+    async with FilamentWeb() as web:
+        web.add("/ofd/all.ndjson", ofd_ndjson(web.base_url), "application/x-ndjson")
+        web.add("/spoolmandb/filaments.json", spoolmandb_json(), "application/json")
+        assert await async_setup_component(hass, DOMAIN, {})
+        hass.data[FILAMENT_LIBRARY] = FilamentLibrary(
+            storage_dir(hass) / "filament",
+            async_get_clientsession(hass),
+            config=LibraryConfig(
+                ofd_url=web.url("/ofd/all.ndjson"),
+                spoolmandb_url=web.url("/spoolmandb/filaments.json"),
+                fetch_policy=FetchPolicy(min_interval_s=0.05, backoff_base_s=0.02),
+            ),
+            extractor=AssistantSpecExtractor(hass),
+        )
+        yield web

@@ -3,7 +3,6 @@ API driven through the real ``anthropic`` SDK."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import json
 from pathlib import Path
 
@@ -25,8 +24,6 @@ from custom_components.bambuprint_iq.assistant import (
     CONF_API_KEY,
     CONF_BASE_URL,
     CONF_MODEL_NAME,
-    ENTRY_TYPE,
-    ENTRY_TYPE_ASSISTANT,
 )
 from custom_components.bambuprint_iq.const import DOMAIN
 from custom_components.bambuprint_iq.history_store import storage_dir
@@ -42,33 +39,8 @@ from tests.fakes.anthropic_api import (
     ToolAnswer,
 )
 
-from .conftest import printer_device, setup_printer
+from .conftest import assistant_data, printer_device, setup_printer
 from .test_entities import state_of, wait_for
-
-
-@pytest.fixture
-async def fake_api(socket_enabled: None) -> AsyncIterator[FakeAnthropicApi]:
-    """The fake Messages API on 127.0.0.1."""
-    async with FakeAnthropicApi() as api:
-        yield api
-
-
-def _assistant_data(api: FakeAnthropicApi, key: str = TEST_API_KEY) -> dict[str, object]:
-    return {
-        ENTRY_TYPE: ENTRY_TYPE_ASSISTANT,
-        CONF_API_KEY: key,
-        CONF_MODEL_NAME: TEST_MODEL,
-        CONF_BASE_URL: api.base_url,
-    }
-
-
-@pytest.fixture
-async def assistant(hass: HomeAssistant, fake_api: FakeAnthropicApi) -> MockConfigEntry:
-    """A loaded assistant entry."""
-    entry = MockConfigEntry(domain=DOMAIN, unique_id="assistant", data=_assistant_data(fake_api))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    return entry
 
 
 @pytest.fixture
@@ -141,7 +113,7 @@ async def test_revoked_key_asks_for_a_new_one(
 ) -> None:
     """Setup with a refused key starts reauth; the new key is checked and stored."""
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="assistant", data=_assistant_data(fake_api, "sk-ant-revoked")
+        domain=DOMAIN, unique_id="assistant", data=assistant_data(fake_api, "sk-ant-revoked")
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)

@@ -7,7 +7,6 @@ and Home Assistant's own timer machinery advanced with ``async_fire_time_changed
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 import logging
@@ -25,13 +24,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.bambuprint_iq import camera_manager
-from custom_components.bambuprint_iq.assistant import (
-    CONF_API_KEY,
-    CONF_BASE_URL,
-    CONF_MODEL_NAME,
-    ENTRY_TYPE,
-    ENTRY_TYPE_ASSISTANT,
-)
 from custom_components.bambuprint_iq.const import (
     CONF_WATCH_AUTO_PAUSE,
     CONF_WATCH_ENABLED,
@@ -52,7 +44,6 @@ from simulator.sim_thread import SimulatorThread
 from tests.core.analysis.answers import answer, defect
 from tests.fakes.anthropic_api import (
     TEST_API_KEY,
-    TEST_MODEL,
     ApiError,
     FakeAnthropicApi,
     ToolAnswer,
@@ -89,31 +80,6 @@ def camera_link_stays_open(monkeypatch: pytest.MonkeyPatch) -> None:
         "STREAM_OPTIONS",
         replace(camera_manager.STREAM_OPTIONS, idle_timeout=3600.0, stall_timeout=3600.0),
     )
-
-
-@pytest.fixture
-async def fake_api(socket_enabled: None) -> AsyncIterator[FakeAnthropicApi]:
-    """The fake Messages API on 127.0.0.1."""
-    async with FakeAnthropicApi() as api:
-        yield api
-
-
-@pytest.fixture
-async def assistant(hass: HomeAssistant, fake_api: FakeAnthropicApi) -> MockConfigEntry:
-    """A loaded assistant entry whose model is the fake."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="assistant",
-        data={
-            ENTRY_TYPE: ENTRY_TYPE_ASSISTANT,
-            CONF_API_KEY: TEST_API_KEY,
-            CONF_MODEL_NAME: TEST_MODEL,
-            CONF_BASE_URL: fake_api.base_url,
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    return entry
 
 
 @pytest.fixture

@@ -14,9 +14,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from tests.fakes.anthropic_api import FakeAnthropicApi, ToolAnswer
 from tests.fakes.filament_web import FilamentWeb, product_page
 
-from .test_assistant import assistant, fake_api  # noqa: F401  (fixtures)
-from .test_library_actions import filament_site  # noqa: F401  (fixture)
-
 PAGE_TEXT = "Our lab's hotend sweet spot runs from 205 up until 215, cool plate friendly."
 QUERY = {"query": "Example Works Alpha PLA"}
 
@@ -33,9 +30,9 @@ def _llm_outcomes(result: dict[str, Any]) -> list[str]:
 
 async def test_model_reads_the_page_and_only_grounded_values_survive(
     hass: HomeAssistant,
-    filament_site: FilamentWeb,  # noqa: F811
-    fake_api: FakeAnthropicApi,  # noqa: F811
-    assistant: MockConfigEntry,  # noqa: F811
+    filament_site: FilamentWeb,
+    fake_api: FakeAnthropicApi,
+    assistant: MockConfigEntry,
 ) -> None:
     """The page has no spec table; the model's 205-215 is on the page, its 999 °C bed is not."""
     filament_site.add("/products/alpha-pla", product_page(title="Alpha PLA", filler=PAGE_TEXT))
@@ -63,9 +60,9 @@ async def test_model_reads_the_page_and_only_grounded_values_survive(
 
 async def test_unreadable_page_is_not_sent_twice(
     hass: HomeAssistant,
-    filament_site: FilamentWeb,  # noqa: F811
-    fake_api: FakeAnthropicApi,  # noqa: F811
-    assistant: MockConfigEntry,  # noqa: F811
+    filament_site: FilamentWeb,
+    fake_api: FakeAnthropicApi,
+    assistant: MockConfigEntry,
 ) -> None:
     """A model answer with nothing grounded falls back to defaults and is not asked again."""
     filament_site.add("/products/alpha-pla", product_page(title="Alpha PLA", filler=PAGE_TEXT))
@@ -82,7 +79,7 @@ async def test_unreadable_page_is_not_sent_twice(
 
 async def test_without_an_assistant_the_model_step_is_skipped(
     hass: HomeAssistant,
-    filament_site: FilamentWeb,  # noqa: F811
+    filament_site: FilamentWeb,
 ) -> None:
     """No AI provider configured: the lookup still answers and says why no model was asked."""
     filament_site.add("/products/alpha-pla", product_page(title="Alpha PLA", filler=PAGE_TEXT))

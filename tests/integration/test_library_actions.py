@@ -6,7 +6,6 @@ given its addresses the same way the production code gets the public ones.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from functools import partial
 import json
 from pathlib import Path
@@ -15,49 +14,19 @@ import sys
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
 from custom_components.bambuprint_iq.const import DOMAIN
-from custom_components.bambuprint_iq.core.filament import (
-    FetchPolicy,
-    FilamentLibrary,
-    LibraryConfig,
-)
-from custom_components.bambuprint_iq.filament_model import AssistantSpecExtractor
-from custom_components.bambuprint_iq.history_store import storage_dir
-from custom_components.bambuprint_iq.services_library import FILAMENT_LIBRARY
 from simulator.fleet import PrinterInfo
 from simulator.sim_thread import SimulatorThread
-from tests.fakes.filament_web import FilamentWeb, ofd_ndjson, spoolmandb_json
+from tests.fakes.filament_web import FilamentWeb
 
 from .conftest import printer_device, setup_printer
 from .test_entities import entity_id, state_of, wait_for
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-
-
-@pytest.fixture
-async def filament_site(hass: HomeAssistant, socket_enabled: None) -> AsyncIterator[FilamentWeb]:
-    """The database exports on loopback, and the integration's library pointed at them."""
-    async with FilamentWeb() as web:
-        web.add("/ofd/all.ndjson", ofd_ndjson(web.base_url), "application/x-ndjson")
-        web.add("/spoolmandb/filaments.json", spoolmandb_json(), "application/json")
-        assert await async_setup_component(hass, DOMAIN, {})
-        hass.data[FILAMENT_LIBRARY] = FilamentLibrary(
-            storage_dir(hass) / "filament",
-            async_get_clientsession(hass),
-            config=LibraryConfig(
-                ofd_url=web.url("/ofd/all.ndjson"),
-                spoolmandb_url=web.url("/spoolmandb/filaments.json"),
-                fetch_policy=FetchPolicy(min_interval_s=0.05, backoff_base_s=0.02),
-            ),
-            extractor=AssistantSpecExtractor(hass),
-        )
-        yield web
 
 
 async def _call(hass: HomeAssistant, service: str, data: dict[str, object]) -> dict:
