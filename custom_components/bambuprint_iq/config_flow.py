@@ -40,7 +40,8 @@ from .assistant import (
     async_create_provider,
     is_assistant,
 )
-from .config_flow_cloud import CloudFlowMixin, is_cloud
+from .cloud_setup import is_cloud
+from .config_flow_cloud import CloudFlowMixin
 from .const import (
     CONF_ACCESS_CODE,
     CONF_CAMERA_PORT,

@@ -45,7 +45,7 @@ from .core.cloud import (
 )
 from .flow_selectors import PASSWORD
 
-__all__ = ["CloudFlowMixin", "is_cloud"]
+__all__ = ["CloudFlowMixin"]
 
 CONF_RESEND = "send_new_code"
 CONF_PRINTERS = "printers"
