@@ -49,6 +49,7 @@ async def media(hass: HomeAssistant) -> dict[str, Path]:
     ).add_to_hass(hass)
     assert await async_setup_component(hass, "media_source", {})
     assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()  # the media source platform is registered in a task
     return files
 
 
